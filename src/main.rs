@@ -1,1 +1,15 @@
-fn main() {}
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = leakhound::cli::args::Cli::parse();
+    match leakhound::app::run(cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            // One line: the error and its causes, never file contents.
+            let chain: Vec<String> = e.chain().map(|c| c.to_string()).collect();
+            eprintln!("leakhound: error: {}", chain.join(": "));
+            ExitCode::from(leakhound::app::EXIT_ERROR)
+        }
+    }
+}

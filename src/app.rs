@@ -1,0 +1,231 @@
+//! The application: turns a parsed command line into a scan and an exit code.
+
+use crate::cli::args::{Cli, Command, RulesCommand};
+use crate::cli::config::{OutputConfig, ScanConfig};
+use crate::finding::Finding;
+use crate::pipeline::ScanContext;
+use crate::report::{self, Format, Report, Suppressed};
+use crate::rules::check::{Strictness, check_rules};
+use crate::rules::load::{rule_file_from_path, shipped_rules};
+use crate::rules::{RuleSet, Severity};
+use anyhow::{Context, Result};
+use std::io::{IsTerminal, Write};
+use std::sync::Arc;
+use std::time::Instant;
+
+/// Exit code for errors and incomplete scans.
+pub const EXIT_ERROR: u8 = 2;
+
+/// Run a command; returns the process exit code.
+pub fn run(cli: Cli) -> Result<u8> {
+    match cli.command {
+        Command::Scan(args) => {
+            let cfg = ScanConfig::from_args(&args)?;
+            run_scan(&cfg)
+        }
+        Command::Rules { command } => run_rules(command),
+    }
+}
+
+fn run_scan(cfg: &ScanConfig) -> Result<u8> {
+    let rules = Arc::new(RuleSet::shipped()?);
+    let ctx = ScanContext::new(Arc::clone(&rules), cfg.out.blob.clone());
+    let start = Instant::now();
+    if cfg.stdin {
+        crate::source::stdin::scan_stdin(&ctx);
+    } else {
+        crate::source::fs::scan_paths(&ctx, &cfg.paths, &cfg.walk);
+    }
+    finish(ctx, &cfg.out, "folder", start, None)
+}
+
+/// Group, suppress, report, and choose the exit code. Shared by every scanning command.
+pub fn finish(
+    ctx: ScanContext,
+    out: &OutputConfig,
+    target: &str,
+    start: Instant,
+    footer: Option<String>,
+) -> Result<u8> {
+    let rules = Arc::clone(&ctx.rules);
+    let stats = ctx.stats.snapshot();
+    let mut findings = ctx.collector.into_findings(|id| base_severity(&rules, id));
+    let suppressed = suppress_inline(&mut findings);
+    let report = Report {
+        findings: &findings,
+        stats: &stats,
+        rules: &rules,
+        suppressed,
+        show_secrets: out.show_secrets,
+        verbose: out.verbose,
+        target,
+        elapsed: start.elapsed(),
+        footer: if findings.is_empty() { None } else { footer },
+    };
+    emit(&report, out)?;
+    let reasons = stats.incomplete_reasons();
+    if !reasons.is_empty() {
+        eprintln!(
+            "leakhound: scan incomplete: {} item{} could not be scanned (first: {}); exit code {EXIT_ERROR}",
+            reasons.len(),
+            if reasons.len() == 1 { "" } else { "s" },
+            reasons[0]
+        );
+        return Ok(EXIT_ERROR);
+    }
+    Ok(if findings.is_empty() {
+        0
+    } else {
+        out.exit_code
+    })
+}
+
+fn base_severity(rules: &RuleSet, id: &str) -> Severity {
+    match rules.get(id) {
+        Some(r) if r.def.public => Severity::Info,
+        Some(r) => r.def.severity,
+        None => Severity::High,
+    }
+}
+
+/// Drop occurrences on lines marked `leakhound:allow`; findings left empty go away.
+fn suppress_inline(findings: &mut Vec<Finding>) -> Suppressed {
+    let mut s = Suppressed::default();
+    for f in findings.iter_mut() {
+        let before = f.occurrences.len();
+        f.occurrences.retain(|o| !o.inline_allowed);
+        s.inline += (before - f.occurrences.len()) as u64;
+    }
+    findings.retain(|f| !f.occurrences.is_empty());
+    s
+}
+
+fn emit(report: &Report<'_>, out: &OutputConfig) -> Result<()> {
+    let result = match &out.output {
+        Some(path) => {
+            let file = std::fs::File::create(path)
+                .with_context(|| format!("cannot create {}", path.display()))?;
+            let mut w = std::io::BufWriter::new(file);
+            report::write(out.format, report, &mut w, false).and_then(|_| w.flush())
+        }
+        None => {
+            let stdout = std::io::stdout();
+            let color = out.format == Format::Human
+                && stdout.is_terminal()
+                && std::env::var_os("NO_COLOR").is_none();
+            let mut w = std::io::BufWriter::new(stdout.lock());
+            if out.quiet && out.format == Format::Human {
+                report::human::write_findings(report, &mut w, color).and_then(|_| w.flush())
+            } else {
+                report::write(out.format, report, &mut w, color).and_then(|_| w.flush())
+            }
+        }
+    };
+    match result {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other.context("cannot write the report"),
+    }
+}
+
+fn run_rules(cmd: RulesCommand) -> Result<u8> {
+    let mut stdout = std::io::stdout().lock();
+    match cmd {
+        RulesCommand::List { format } => {
+            let rules = RuleSet::shipped()?;
+            if format == "json" {
+                let list: Vec<_> = rules
+                    .rules
+                    .iter()
+                    .map(|r| {
+                        serde_json::json!({
+                            "id": r.def.id, "name": r.def.name, "provider": r.def.provider,
+                            "severity": r.def.severity, "keywords": r.def.keywords, "public": r.def.public,
+                        })
+                    })
+                    .collect();
+                let doc = serde_json::json!({ "count": list.len(), "rules": list });
+                writeln!(stdout, "{}", serde_json::to_string_pretty(&doc)?)?;
+            } else {
+                for r in &rules.rules {
+                    let kw = r.def.keywords.join(", ");
+                    let public = if r.def.public { " (public)" } else { "" };
+                    writeln!(
+                        stdout,
+                        "{:<40} {:<9} {}{}  [{}]",
+                        r.def.id,
+                        r.def.severity.as_str(),
+                        r.def.name,
+                        public,
+                        kw
+                    )?;
+                }
+                writeln!(stdout, "{} rules", rules.rules.len())?;
+            }
+            Ok(0)
+        }
+        RulesCommand::Explain { id } => {
+            let rules = shipped_rules()?;
+            let Some(r) = rules.iter().find(|r| r.def.id == id) else {
+                anyhow::bail!("no rule with id `{id}` (see `leakhound rules list`)");
+            };
+            let d = &r.def;
+            writeln!(stdout, "{} — {}", d.id, d.name)?;
+            writeln!(
+                stdout,
+                "provider: {}\nseverity: {}{}",
+                d.provider,
+                d.severity,
+                if d.public {
+                    " (public by design: reported only with --include-public)"
+                } else {
+                    ""
+                }
+            )?;
+            writeln!(stdout, "source:   {}", r.source)?;
+            writeln!(stdout, "keywords: {}", d.keywords.join(", "))?;
+            writeln!(stdout, "regex:    {}", d.regex)?;
+            if !d.checks.is_empty() {
+                writeln!(stdout, "checks:   {}", d.checks.join(", "))?;
+            }
+            if let Some(e) = d.min_entropy {
+                writeln!(stdout, "entropy:  at least {e} bits per character")?;
+            }
+            if !d.paths.is_empty() {
+                writeln!(stdout, "paths:    {}", d.paths.join(", "))?;
+            }
+            writeln!(
+                stdout,
+                "\n{}\n\nHow to rotate:\n{}",
+                d.description,
+                d.rotation_markdown()
+            )?;
+            Ok(0)
+        }
+        RulesCommand::Check { files } => {
+            let shipped = shipped_rules()?;
+            let targets = if files.is_empty() {
+                shipped.clone()
+            } else {
+                let mut t = Vec::new();
+                for f in &files {
+                    t.extend(rule_file_from_path(f)?);
+                }
+                t
+            };
+            let report = check_rules(&targets, &shipped, Strictness::Shipped);
+            for p in &report.problems {
+                writeln!(stdout, "{p}")?;
+            }
+            writeln!(
+                stdout,
+                "{} rules checked, {} examples, {} negatives: {} problem{}",
+                report.rules_checked,
+                report.examples_run,
+                report.negatives_run,
+                report.problems.len(),
+                if report.problems.len() == 1 { "" } else { "s" }
+            )?;
+            Ok(if report.problems.is_empty() { 0 } else { 1 })
+        }
+    }
+}

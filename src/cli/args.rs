@@ -1,0 +1,107 @@
+//! Raw command-line flags (clap derive). The library never sees these types:
+//! `config.rs` validates them into a [`crate::cli::config::ScanConfig`].
+
+use crate::report::Format;
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+const EXAMPLES: &str = "\
+Examples:
+  leakhound scan                         scan the current folder (build output included)
+  leakhound scan dist/ .env.production   scan a build folder and an env file
+  leakhound scan --format json -o r.json write a JSON report
+  cat app.log | leakhound scan -         scan standard input
+  leakhound rules list                   list the shipped rules
+  leakhound rules explain github-pat-classic
+
+Exit codes: 0 no secrets, 1 secrets found (see --exit-code), 2 error or incomplete scan.";
+
+/// leakhound: find leaked credentials in code, git history and build artifacts, and say how to rotate them.
+#[derive(Debug, Parser)]
+#[command(name = "leakhound", version, about, after_help = EXAMPLES, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Scan files and folders (and `-` for standard input).
+    #[command(after_help = EXAMPLES)]
+    Scan(ScanArgs),
+    /// List, explain and check detection rules.
+    Rules {
+        #[command(subcommand)]
+        command: RulesCommand,
+    },
+}
+
+/// Flags shared by every scanning command.
+#[derive(Debug, Clone, Args)]
+pub struct CommonArgs {
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value = "human")]
+    pub format: Format,
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Include raw secret values in the output (redacted by default).
+    #[arg(long)]
+    pub show_secrets: bool,
+    /// Skip files and blobs larger than this many bytes (reported as skipped).
+    #[arg(long, value_name = "BYTES", default_value_t = crate::pipeline::DEFAULT_MAX_FILE_SIZE)]
+    pub max_file_size: u64,
+    /// Worker threads (default: number of CPUs).
+    #[arg(long, short = 'j', value_name = "N")]
+    pub threads: Option<usize>,
+    /// Exit code to use when secrets are found.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub exit_code: u8,
+    /// Print findings only: no summary.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+    /// List every skipped file with its reason.
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
+    /// Also report public-by-design keys (Stripe publishable, Firebase web apiKey, ...) as info.
+    #[arg(long)]
+    pub include_public: bool,
+}
+
+/// `leakhound scan`.
+#[derive(Debug, Clone, Args)]
+pub struct ScanArgs {
+    /// Files or folders to scan; `-` reads standard input.
+    #[arg(value_name = "PATH", default_value = ".")]
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// Skip files ignored by .gitignore (off by default: build output is usually ignored and must still be audited).
+    #[arg(long)]
+    pub respect_gitignore: bool,
+    /// Follow symbolic links (loops are detected and reported).
+    #[arg(long)]
+    pub follow_symlinks: bool,
+}
+
+/// `leakhound rules ...`.
+#[derive(Debug, Subcommand)]
+pub enum RulesCommand {
+    /// List rules: id, name, severity, keywords.
+    List {
+        /// Output format.
+        #[arg(long, value_parser = ["human", "json"], default_value = "human")]
+        format: String,
+    },
+    /// Show one rule with its rotation guidance.
+    Explain {
+        /// Rule id.
+        id: String,
+    },
+    /// Check rule files (default: the shipped rules): ids, regexes, keywords, examples, negatives.
+    Check {
+        /// Rule files in the rules/*.toml format.
+        files: Vec<PathBuf>,
+    },
+}

@@ -1,0 +1,4 @@
+//! Command line: raw flags (`args`) and the validated configuration built from them (`config`).
+
+pub mod args;
+pub mod config;

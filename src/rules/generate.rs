@@ -1,0 +1,248 @@
+//! Generator placeholders for rule examples (`{{alnum:32}}`, `{{github:ghp}}`, ...).
+//!
+//! Examples in rule files never hold realistic-looking credentials: they hold
+//! placeholders that expand, at test time, into random but format-valid values
+//! (correct prefixes and checksums). Benchmarks and the quality harness use the
+//! same generator to plant secrets.
+
+use base64::Engine as _;
+use rand::{Rng, SeedableRng, rngs::SmallRng};
+
+const ALNUM: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+const BASE62: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+/// Expands placeholders in example text with a seeded random generator.
+pub struct Generator {
+    rng: SmallRng,
+}
+
+/// A placeholder that could not be expanded.
+#[derive(Debug, thiserror::Error)]
+#[error("unknown or malformed placeholder {{{{{0}}}}}")]
+pub struct PlaceholderError(pub String);
+
+impl Generator {
+    /// A generator whose output is a pure function of `seed`.
+    pub fn new(seed: u64) -> Self {
+        Generator {
+            rng: SmallRng::seed_from_u64(seed),
+        }
+    }
+
+    /// Replace every `{{...}}` placeholder in `text`. Text that is not a known
+    /// placeholder (for example a Helm `{{ .Values.x }}`) is left as it is.
+    pub fn expand(&mut self, text: &str) -> Result<String, PlaceholderError> {
+        let mut out = String::with_capacity(text.len() + 64);
+        let mut rest = text;
+        while let Some(start) = rest.find("{{") {
+            out.push_str(&rest[..start]);
+            let after = &rest[start + 2..];
+            match after.find("}}") {
+                Some(end) if is_placeholder_body(&after[..end]) => {
+                    out.push_str(&self.value(&after[..end])?);
+                    rest = &after[end + 2..];
+                }
+                _ => {
+                    out.push_str("{{");
+                    rest = after;
+                }
+            }
+        }
+        out.push_str(rest);
+        Ok(out)
+    }
+
+    /// One placeholder's value, e.g. `value("hex:32")`.
+    pub fn value(&mut self, spec: &str) -> Result<String, PlaceholderError> {
+        let (kind, arg) = match spec.split_once(':') {
+            Some((k, a)) => (k, Some(a)),
+            None => (spec, None),
+        };
+        let len = || {
+            arg.and_then(|a| a.parse::<usize>().ok())
+                .ok_or_else(|| PlaceholderError(spec.into()))
+        };
+        Ok(match kind {
+            "alnum" => self.chars(ALNUM, len()?),
+            "hex" => self.chars(b"0123456789abcdef", len()?),
+            "HEX" => self.chars(b"0123456789ABCDEF", len()?),
+            "lower" => self.chars(b"abcdefghijklmnopqrstuvwxyz", len()?),
+            "upper" => self.chars(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ", len()?),
+            "digits" => self.chars(b"0123456789", len()?),
+            "lowernum" => self.chars(b"abcdefghijklmnopqrstuvwxyz0123456789", len()?),
+            "uppernum" => self.chars(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", len()?),
+            "base32" => self.chars(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", len()?),
+            "base64" => self.chars(
+                b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/",
+                len()?,
+            ),
+            "base64url" => self.chars(
+                b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-",
+                len()?,
+            ),
+            "uuid" => self.uuid(),
+            "github" => self.checksummed(arg.ok_or_else(|| PlaceholderError(spec.into()))?, true),
+            "github-bad" => {
+                self.checksummed(arg.ok_or_else(|| PlaceholderError(spec.into()))?, false)
+            }
+            "npm" => self.checksummed("npm", true),
+            "npm-bad" => self.checksummed("npm", false),
+            "jwt" => self.jwt(),
+            "pypi" => self.pypi(),
+            "luhn" => self.luhn(len()?),
+            "pem" => self.pem(arg.ok_or_else(|| PlaceholderError(spec.into()))?),
+            _ => return Err(PlaceholderError(spec.into())),
+        })
+    }
+
+    fn chars(&mut self, alphabet: &[u8], n: usize) -> String {
+        loop {
+            let s: String = (0..n)
+                .map(|_| alphabet[self.rng.random_range(0..alphabet.len())] as char)
+                .collect();
+            // A random value must also look random: retry the rare draw with a long run
+            // of one character, which the placeholder filter would rightly reject.
+            if n < 8 || !has_run(s.as_bytes(), 5) {
+                return s;
+            }
+        }
+    }
+
+    fn uuid(&mut self) -> String {
+        let h = self.chars(b"0123456789abcdef", 32);
+        format!(
+            "{}-{}-4{}-a{}-{}",
+            &h[..8],
+            &h[8..12],
+            &h[13..16],
+            &h[17..20],
+            &h[20..32]
+        )
+    }
+
+    /// `PREFIX_` + 30 base62 + 6 base62 CRC32 digits (GitHub and npm scheme).
+    fn checksummed(&mut self, prefix: &str, valid: bool) -> String {
+        let body = self.chars(ALNUM, 30);
+        let mut crc = crc32fast::hash(body.as_bytes());
+        if !valid {
+            crc = crc.wrapping_add(1);
+        }
+        format!("{prefix}_{body}{}", base62_fixed(crc, 6))
+    }
+
+    fn jwt(&mut self) -> String {
+        let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        let header = b64.encode(br#"{"alg":"HS256","typ":"JWT"}"#);
+        let sub = self.chars(b"0123456789", 10);
+        let iat = 1_600_000_000u64 + self.rng.random_range(0..100_000_000u64);
+        let payload = b64.encode(format!(
+            r#"{{"sub":"{sub}","name":"Test User","iat":{iat}}}"#
+        ));
+        let sig = self.chars(
+            b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-",
+            43,
+        );
+        format!("{header}.{payload}.{sig}")
+    }
+
+    fn pypi(&mut self) -> String {
+        let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        let mut macaroon = b"\x02\x01\x08pypi.org\x02\x25\x00\x02\x01\x06".to_vec();
+        let id = self.uuid();
+        macaroon.extend_from_slice(id.as_bytes());
+        let tail: Vec<u8> = (0..64).map(|_| self.rng.random::<u8>()).collect();
+        macaroon.extend_from_slice(&tail);
+        format!("pypi-{}", b64.encode(macaroon))
+    }
+
+    fn luhn(&mut self, n: usize) -> String {
+        let n = n.max(2);
+        let mut digits: Vec<u8> = (0..n - 1).map(|_| self.rng.random_range(0..10u8)).collect();
+        digits[0] = self.rng.random_range(1..10u8);
+        for check in 0..10u8 {
+            digits.push(check);
+            if luhn_valid(&digits) {
+                break;
+            }
+            digits.pop();
+        }
+        digits.iter().map(|d| (b'0' + d) as char).collect()
+    }
+
+    fn pem(&mut self, label: &str) -> String {
+        let body = self.chars(
+            b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/",
+            64 * 12,
+        );
+        let mut out = format!("-----BEGIN {label}-----\n");
+        for line in body.as_bytes().chunks(64) {
+            out.push_str(std::str::from_utf8(line).unwrap_or_default());
+            out.push('\n');
+        }
+        out.push_str(&format!("-----END {label}-----"));
+        out
+    }
+}
+
+fn is_placeholder_body(s: &str) -> bool {
+    !s.is_empty() && !s.contains(' ') && s.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+}
+
+fn has_run(s: &[u8], n: usize) -> bool {
+    s.windows(n).any(|w| w.iter().all(|&c| c == w[0]))
+}
+
+/// `n` base62 digits of `v`, most significant first, zero-padded.
+pub fn base62_fixed(mut v: u32, n: usize) -> String {
+    let mut out = vec![b'0'; n];
+    for slot in out.iter_mut().rev() {
+        *slot = BASE62[(v % 62) as usize];
+        v /= 62;
+    }
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Luhn checksum over decimal digit values.
+pub fn luhn_valid(digits: &[u8]) -> bool {
+    let mut sum = 0u32;
+    for (i, &d) in digits.iter().rev().enumerate() {
+        let mut v = d as u32;
+        if i % 2 == 1 {
+            v *= 2;
+            if v > 9 {
+                v -= 9;
+            }
+        }
+        sum += v;
+    }
+    !digits.is_empty() && sum % 10 == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn expands_known_and_keeps_template_braces() {
+        let mut g = Generator::new(7);
+        let s = g.expand("a={{hex:8}} b={{ .Values.x }}").unwrap();
+        assert!(s.starts_with("a="));
+        assert_eq!(s.len(), "a=".len() + 8 + " b={{ .Values.x }}".len());
+        assert!(s.ends_with("b={{ .Values.x }}"));
+    }
+
+    #[test]
+    fn unknown_placeholder_is_an_error() {
+        assert!(Generator::new(1).expand("{{nope:3}}").is_err());
+    }
+
+    #[test]
+    fn luhn_values_are_valid() {
+        let mut g = Generator::new(3);
+        for _ in 0..50 {
+            let v = g.value("luhn:16").unwrap();
+            let d: Vec<u8> = v.bytes().map(|b| b - b'0').collect();
+            assert!(luhn_valid(&d), "{v}");
+        }
+    }
+}

@@ -1,0 +1,10 @@
+//! Rules: the TOML format, loading, compiling into a [`RuleSet`], and checking.
+
+pub mod check;
+pub mod compile;
+pub mod generate;
+pub mod load;
+pub mod syntax;
+
+pub use compile::{CompiledRule, RuleError, RuleSet};
+pub use syntax::{RuleDef, Severity};

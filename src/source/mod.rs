@@ -1,0 +1,4 @@
+//! Sources enumerate blobs: folders, stdin, git history, the index.
+
+pub mod fs;
+pub mod stdin;
