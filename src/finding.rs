@@ -209,10 +209,13 @@ pub struct Finding {
     pub occurrences: Vec<Occurrence>,
 }
 
+/// Detections keyed by (rule id, raw secret).
+type Groups = HashMap<(String, Vec<u8>), Vec<Detection>>;
+
 /// Collects detections from all workers, grouped by (rule, secret).
 #[derive(Default)]
 pub struct Collector {
-    groups: Mutex<HashMap<(String, Vec<u8>), Vec<Detection>>>,
+    groups: Mutex<Groups>,
 }
 
 impl Collector {

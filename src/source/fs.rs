@@ -158,6 +158,19 @@ fn read_into(file: File, meta: &Metadata, limit: u64, buf: &mut Vec<u8>) -> std:
 }
 
 fn unreadable(ctx: &ScanContext, path: String, e: &std::io::Error) {
+    // A link that loops or points nowhere is a property of the tree, not lost content.
+    if e.raw_os_error() == Some(libc::ELOOP) {
+        ctx.stats
+            .skip(path, SkipKind::SymlinkLoop, "symbolic link loop", 0);
+        return;
+    }
+    if e.kind() == std::io::ErrorKind::NotFound
+        && std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink())
+    {
+        ctx.stats
+            .skip(path, SkipKind::Symlink, "broken symbolic link", 0);
+        return;
+    }
     let detail = match e.kind() {
         std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
         std::io::ErrorKind::NotFound => "vanished during the scan".to_string(),
