@@ -1,6 +1,6 @@
 //! The application: turns a parsed command line into a scan and an exit code.
 
-use crate::cli::args::{Cli, Command, RulesCommand};
+use crate::cli::args::{Cli, Command, HookCommand, RulesCommand};
 use crate::cli::config::{OutputConfig, ScanConfig};
 use crate::finding::Finding;
 use crate::pipeline::ScanContext;
@@ -24,7 +24,28 @@ pub fn run(cli: Cli) -> Result<u8> {
             run_scan(&cfg)
         }
         Command::Rules { command } => run_rules(command),
+        Command::Hook { command } => run_hook(command),
     }
+}
+
+fn run_hook(cmd: HookCommand) -> Result<u8> {
+    use crate::hook::{Installed, install, uninstall};
+    match cmd {
+        HookCommand::Install { hook, force, repo } => {
+            let msg = match install(&repo, hook, force)? {
+                Installed::New(p) => format!("installed {}", p.display()),
+                Installed::Updated(p) => format!("updated {}", p.display()),
+                Installed::Replaced(p) => format!("replaced {} (--force)", p.display()),
+                Installed::AlreadyCurrent(p) => format!("{} is already installed and current", p.display()),
+            };
+            println!("leakhound: {msg}");
+        }
+        HookCommand::Uninstall { hook, repo } => match uninstall(&repo, hook)? {
+            Some(p) => println!("leakhound: removed {}", p.display()),
+            None => println!("leakhound: no {} hook installed", hook.file_name()),
+        },
+    }
+    Ok(0)
 }
 
 fn run_scan(cfg: &ScanConfig) -> Result<u8> {

@@ -19,6 +19,7 @@ pub mod blob;
 pub mod cli;
 pub mod engine;
 pub mod finding;
+pub mod hook;
 pub mod location;
 pub mod origin;
 pub mod pipeline;

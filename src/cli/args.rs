@@ -35,6 +35,37 @@ pub enum Command {
         #[command(subcommand)]
         command: RulesCommand,
     },
+    /// Install or remove leakhound's git hooks (pre-commit, pre-push).
+    Hook {
+        #[command(subcommand)]
+        command: HookCommand,
+    },
+}
+
+/// `leakhound hook ...`.
+#[derive(Debug, Subcommand)]
+pub enum HookCommand {
+    /// Write the hook into this repository's hooks directory (honours core.hooksPath and worktrees).
+    Install {
+        /// Which hook.
+        #[arg(long, value_enum, default_value = "pre-commit")]
+        hook: crate::hook::HookKind,
+        /// Replace an existing hook that leakhound did not write.
+        #[arg(long)]
+        force: bool,
+        /// Repository (default: the current directory).
+        #[arg(long, default_value = ".")]
+        repo: PathBuf,
+    },
+    /// Remove a hook that leakhound installed (a foreign hook is left alone).
+    Uninstall {
+        /// Which hook.
+        #[arg(long, value_enum, default_value = "pre-commit")]
+        hook: crate::hook::HookKind,
+        /// Repository (default: the current directory).
+        #[arg(long, default_value = ".")]
+        repo: PathBuf,
+    },
 }
 
 /// Flags shared by every scanning command.
