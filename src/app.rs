@@ -36,7 +36,9 @@ fn run_hook(cmd: HookCommand) -> Result<u8> {
                 Installed::New(p) => format!("installed {}", p.display()),
                 Installed::Updated(p) => format!("updated {}", p.display()),
                 Installed::Replaced(p) => format!("replaced {} (--force)", p.display()),
-                Installed::AlreadyCurrent(p) => format!("{} is already installed and current", p.display()),
+                Installed::AlreadyCurrent(p) => {
+                    format!("{} is already installed and current", p.display())
+                }
             };
             println!("leakhound: {msg}");
         }

@@ -70,7 +70,9 @@ pub fn install(repo: &Path, kind: HookKind, force: bool) -> Result<Installed> {
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let path = dir.join(kind.file_name());
     let outcome = match std::fs::read(&path) {
-        Ok(existing) if existing == kind.script().as_bytes() => return Ok(Installed::AlreadyCurrent(path)),
+        Ok(existing) if existing == kind.script().as_bytes() => {
+            return Ok(Installed::AlreadyCurrent(path));
+        }
         Ok(existing) if is_ours(&existing) => Installed::Updated(path.clone()),
         Ok(_) if !force => bail!(
             "{} already exists and was not written by leakhound; not overwriting it (use --force to replace it, or call `leakhound staged` from it)",
@@ -80,7 +82,8 @@ pub fn install(repo: &Path, kind: HookKind, force: bool) -> Result<Installed> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Installed::New(path.clone()),
         Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
     };
-    std::fs::write(&path, kind.script()).with_context(|| format!("cannot write {}", path.display()))?;
+    std::fs::write(&path, kind.script())
+        .with_context(|| format!("cannot write {}", path.display()))?;
     set_executable(&path)?;
     Ok(outcome)
 }
@@ -90,22 +93,30 @@ pub fn uninstall(repo: &Path, kind: HookKind) -> Result<Option<PathBuf>> {
     let path = hooks_dir(repo)?.join(kind.file_name());
     match std::fs::read(&path) {
         Ok(existing) if is_ours(&existing) => {
-            std::fs::remove_file(&path).with_context(|| format!("cannot remove {}", path.display()))?;
+            std::fs::remove_file(&path)
+                .with_context(|| format!("cannot remove {}", path.display()))?;
             Ok(Some(path))
         }
-        Ok(_) => bail!("{} was not installed by leakhound; leaving it in place", path.display()),
+        Ok(_) => bail!(
+            "{} was not installed by leakhound; leaving it in place",
+            path.display()
+        ),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
     }
 }
 
 fn is_ours(content: &[u8]) -> bool {
-    content.split(|&b| b == b'\n').take(3).any(|l| l.starts_with(MARKER.as_bytes()))
+    content
+        .split(|&b| b == b'\n')
+        .take(3)
+        .any(|l| l.starts_with(MARKER.as_bytes()))
 }
 
 fn set_executable(path: &Path) -> Result<()> {
     use std::os::unix::fs::PermissionsExt;
     let mut perm = std::fs::metadata(path)?.permissions();
     perm.set_mode(perm.mode() | 0o755);
-    std::fs::set_permissions(path, perm).with_context(|| format!("cannot make {} executable", path.display()))
+    std::fs::set_permissions(path, perm)
+        .with_context(|| format!("cannot make {} executable", path.display()))
 }

@@ -10,7 +10,12 @@ use std::process::{Command, Output};
 fn git(dir: &Path, args: &[&str]) -> Output {
     Command::new("git")
         .current_dir(dir)
-        .args(["-c", "commit.gpgsign=false", "-c", "init.defaultBranch=main"])
+        .args([
+            "-c",
+            "commit.gpgsign=false",
+            "-c",
+            "init.defaultBranch=main",
+        ])
         .args(args)
         .env("GIT_CONFIG_GLOBAL", "/dev/null")
         .env("GIT_CONFIG_NOSYSTEM", "1")
@@ -26,7 +31,12 @@ fn git(dir: &Path, args: &[&str]) -> Output {
 
 fn git_ok(dir: &Path, args: &[&str]) -> String {
     let out = git(dir, args);
-    assert!(out.status.success(), "git {args:?} failed: {}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "git {args:?} failed: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
@@ -50,7 +60,11 @@ fn hook(dir: &Path, args: &[&str]) -> Run {
 }
 
 fn combined(out: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
 }
 
 #[test]
@@ -59,15 +73,25 @@ fn pre_commit_blocks_a_secret_and_keeps_the_index() {
     let d = dir.path();
     assert_eq!(hook(d, &["install"]).code, 0);
     let token = slack_token();
-    std::fs::write(d.join("config.py"), format!("import os\nSLACK = '{token}'\n")).unwrap();
+    std::fs::write(
+        d.join("config.py"),
+        format!("import os\nSLACK = '{token}'\n"),
+    )
+    .unwrap();
     git_ok(d, &["add", "config.py"]);
     let out = git(d, &["commit", "-m", "add config"]);
     assert!(!out.status.success(), "the commit must be blocked");
     let text = combined(&out);
     assert!(text.contains("config.py"), "{text}");
     assert!(text.contains("2:"), "names the line: {text}");
-    assert!(text.contains("Slack bot token"), "names the credential kind: {text}");
-    assert!(text.contains("leakhound:allow"), "says how to mark a false positive: {text}");
+    assert!(
+        text.contains("Slack bot token"),
+        "names the credential kind: {text}"
+    );
+    assert!(
+        text.contains("leakhound:allow"),
+        "says how to mark a false positive: {text}"
+    );
     assert!(text.contains("--no-verify"), "{text}");
     assert!(!text.contains(&token), "never prints the secret: {text}");
     // The index still holds the staged file; HEAD did not move.
@@ -83,7 +107,14 @@ fn clean_change_and_inline_allow_pass() {
     std::fs::write(d.join("a.txt"), "just text\n").unwrap();
     git_ok(d, &["add", "a.txt"]);
     git_ok(d, &["commit", "-qm", "clean"]);
-    std::fs::write(d.join("b.py"), format!("TOKEN = '{}'  # leakhound:allow test fixture\n", shopify_token())).unwrap();
+    std::fs::write(
+        d.join("b.py"),
+        format!(
+            "TOKEN = '{}'  # leakhound:allow test fixture\n",
+            shopify_token()
+        ),
+    )
+    .unwrap();
     git_ok(d, &["add", "b.py"]);
     git_ok(d, &["commit", "-qm", "allowed fixture"]);
 }
@@ -96,7 +127,14 @@ fn an_old_secret_does_not_block_an_unrelated_commit() {
     git_ok(d, &["add", "old.env"]);
     git_ok(d, &["commit", "-qm", "old secret"]);
     assert_eq!(hook(d, &["install"]).code, 0);
-    std::fs::write(d.join("old.env"), format!("{}OTHER=1\n", std::fs::read_to_string(d.join("old.env")).unwrap())).unwrap();
+    std::fs::write(
+        d.join("old.env"),
+        format!(
+            "{}OTHER=1\n",
+            std::fs::read_to_string(d.join("old.env")).unwrap()
+        ),
+    )
+    .unwrap();
     std::fs::write(d.join("new.txt"), "unrelated\n").unwrap();
     git_ok(d, &["add", "."]);
     git_ok(d, &["commit", "-qm", "unrelated change"]);
@@ -106,19 +144,40 @@ fn an_old_secret_does_not_block_an_unrelated_commit() {
 fn install_refuses_to_clobber_and_uninstall_removes_only_its_own() {
     let dir = repo();
     let d = dir.path();
-    let hooks = PathBuf::from(git_ok(d, &["rev-parse", "--path-format=absolute", "--git-path", "hooks"]).trim());
+    let hooks = PathBuf::from(
+        git_ok(
+            d,
+            &["rev-parse", "--path-format=absolute", "--git-path", "hooks"],
+        )
+        .trim(),
+    );
     std::fs::create_dir_all(&hooks).unwrap();
     std::fs::write(hooks.join("pre-commit"), "#!/bin/sh\necho mine\n").unwrap();
     let refused = hook(d, &["install"]);
     assert_eq!(refused.code, 2);
     assert!(refused.stderr.contains("--force"), "{}", refused.stderr);
-    assert_eq!(std::fs::read_to_string(hooks.join("pre-commit")).unwrap(), "#!/bin/sh\necho mine\n");
-    assert_eq!(hook(d, &["uninstall"]).code, 2, "a foreign hook is not removed");
+    assert_eq!(
+        std::fs::read_to_string(hooks.join("pre-commit")).unwrap(),
+        "#!/bin/sh\necho mine\n"
+    );
+    assert_eq!(
+        hook(d, &["uninstall"]).code,
+        2,
+        "a foreign hook is not removed"
+    );
     assert!(hooks.join("pre-commit").exists());
     assert_eq!(hook(d, &["install", "--force"]).code, 0);
-    assert!(std::fs::read_to_string(hooks.join("pre-commit")).unwrap().contains("leakhound-hook"));
+    assert!(
+        std::fs::read_to_string(hooks.join("pre-commit"))
+            .unwrap()
+            .contains("leakhound-hook")
+    );
     let again = hook(d, &["install"]);
-    assert!(again.stdout.contains("already installed"), "{}", again.stdout);
+    assert!(
+        again.stdout.contains("already installed"),
+        "{}",
+        again.stdout
+    );
     assert_eq!(hook(d, &["uninstall"]).code, 0);
     assert!(!hooks.join("pre-commit").exists());
 }
@@ -160,7 +219,11 @@ fn missing_binary_fails_closed_unless_told_to_fail_open() {
     };
     let closed = run(false);
     assert!(!closed.status.success());
-    assert!(combined(&closed).contains("cargo install leakhound"), "{}", combined(&closed));
+    assert!(
+        combined(&closed).contains("cargo install leakhound"),
+        "{}",
+        combined(&closed)
+    );
     assert!(run(true).status.success());
 }
 
@@ -170,7 +233,10 @@ fn pre_push_blocks_a_secret_committed_with_no_verify() {
     let d = dir.path();
     let remote = tempfile::tempdir().unwrap();
     git_ok(remote.path(), &["init", "-q", "--bare"]);
-    git_ok(d, &["remote", "add", "origin", remote.path().to_str().unwrap()]);
+    git_ok(
+        d,
+        &["remote", "add", "origin", remote.path().to_str().unwrap()],
+    );
     git_ok(d, &["push", "-q", "origin", "main"]);
     assert_eq!(hook(d, &["install"]).code, 0);
     assert_eq!(hook(d, &["install", "--hook", "pre-push"]).code, 0);
@@ -186,12 +252,23 @@ fn pre_push_blocks_a_secret_committed_with_no_verify() {
     std::fs::remove_file(d.join("leak.txt")).unwrap();
     git_ok(d, &["commit", "-qam", "remove it again", "--no-verify"]);
     let out = git(d, &["push", "origin", "main"]);
-    assert!(!out.status.success(), "push must be blocked: {}", combined(&out));
-    assert!(combined(&out).contains("push blocked"), "{}", combined(&out));
+    assert!(
+        !out.status.success(),
+        "push must be blocked: {}",
+        combined(&out)
+    );
+    assert!(
+        combined(&out).contains("push blocked"),
+        "{}",
+        combined(&out)
+    );
     assert!(combined(&out).contains("leak.txt"), "{}", combined(&out));
     let remote_head = git_ok(remote.path(), &["rev-parse", "main"]);
     let local_clean = git_ok(d, &["rev-parse", "HEAD~2"]);
-    assert_eq!(remote_head, local_clean, "the remote did not receive the secret");
+    assert_eq!(
+        remote_head, local_clean,
+        "the remote did not receive the secret"
+    );
 
     // A new branch with only clean commits pushes fine.
     git_ok(d, &["checkout", "-qb", "feature", "HEAD~2"]);
