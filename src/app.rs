@@ -84,6 +84,10 @@ pub fn finish(
         target,
         elapsed: start.elapsed(),
         footer: if findings.is_empty() { None } else { footer },
+        tree_paths: None,
+        vcs: None,
+        sarif_all_rules: out.sarif_all_rules,
+        sarif_category: out.sarif_category.as_deref(),
     };
     emit(&report, out)?;
     let reasons = stats.incomplete_reasons();

@@ -98,6 +98,24 @@ pub struct CommonArgs {
     /// Also report public-by-design keys (Stripe publishable, Firebase web apiKey, ...) as info.
     #[arg(long)]
     pub include_public: bool,
+    /// Read this config file instead of `leakhound.toml` at the scan root.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Report only secrets not in this baseline file (see --write-baseline).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Write every current finding to FILE as the accepted baseline (they are then suppressed).
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+    /// Ignore every suppression: inline markers, config allowlists, baseline, .gitleaksignore.
+    #[arg(long)]
+    pub no_filters: bool,
+    /// SARIF: describe every rule, not only those that fired.
+    #[arg(long)]
+    pub sarif_all_rules: bool,
+    /// SARIF: `runAutomationDetails.id`; give each SARIF upload for one commit its own category.
+    #[arg(long, value_name = "ID")]
+    pub sarif_category: Option<String>,
 }
 
 /// `leakhound scan`.

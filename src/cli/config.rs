@@ -17,6 +17,10 @@ pub struct OutputConfig {
     pub verbose: bool,
     pub threads: usize,
     pub blob: BlobOptions,
+    /// SARIF: describe every rule (`--sarif-all-rules`).
+    pub sarif_all_rules: bool,
+    /// SARIF: `runAutomationDetails.id` (`--sarif-category`).
+    pub sarif_category: Option<String>,
 }
 
 impl OutputConfig {
@@ -38,6 +42,8 @@ impl OutputConfig {
             quiet: a.quiet,
             verbose: a.verbose,
             threads,
+            sarif_all_rules: a.sarif_all_rules,
+            sarif_category: a.sarif_category.clone(),
             blob: BlobOptions {
                 max_file_size: a.max_file_size,
                 show_secrets: a.show_secrets,

@@ -135,13 +135,3 @@ pub fn write_lines(r: &Report<'_>, out: &mut dyn std::io::Write) -> std::io::Res
     )?;
     writeln!(out)
 }
-
-/// Until the SARIF reporter lands, `--format sarif` is refused by the CLI.
-pub fn write_sarif_placeholder(
-    _r: &Report<'_>,
-    _out: &mut dyn std::io::Write,
-) -> std::io::Result<()> {
-    Err(std::io::Error::other(
-        "SARIF output is not available in this build",
-    ))
-}

@@ -103,3 +103,40 @@ pub fn occurrences(report: &Value) -> Vec<(String, String, u64, u64)> {
     out.sort();
     out
 }
+
+/// The SARIF 2.1.0 JSON schema (testdata/sarif/README.md says where it comes from), compiled once.
+fn sarif_validator() -> &'static jsonschema::Validator {
+    static V: std::sync::OnceLock<jsonschema::Validator> = std::sync::OnceLock::new();
+    V.get_or_init(|| {
+        let text = include_str!("../../testdata/sarif/sarif-schema-2.1.0.json");
+        let schema: Value = serde_json::from_str(text).expect("schema is JSON");
+        jsonschema::options()
+            .should_validate_formats(true)
+            .build(&schema)
+            .expect("schema compiles")
+    })
+}
+
+/// Panic with every schema violation if `log` is not valid SARIF 2.1.0.
+pub fn assert_valid_sarif(log: &Value) {
+    let errors: Vec<String> = sarif_validator()
+        .iter_errors(log)
+        .map(|e| format!("{} at {}", e, e.instance_path))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "SARIF is not schema-valid:\n{}\n{}",
+        errors.join("\n"),
+        serde_json::to_string_pretty(log).unwrap_or_default()
+    );
+}
+
+/// `leakhound scan --format sarif <args>` in `dir`; the log is schema-checked.
+pub fn scan_sarif(dir: &Path, args: &[&str]) -> (Run, Value) {
+    let mut full = vec!["scan", "--format", "sarif"];
+    full.extend_from_slice(args);
+    let run = run_in(dir, &full);
+    let log = run.json();
+    assert_valid_sarif(&log);
+    (run, log)
+}
