@@ -1,10 +1,9 @@
 //! The application: turns a parsed command line into a scan and an exit code.
 
-use crate::cli::args::{Cli, Command, HookCommand, RulesCommand};
+use crate::cli::args::{Cli, Command, ConfigCommand, HookCommand, RulesCommand};
 use crate::cli::config::{OutputConfig, ScanConfig};
-use crate::finding::Finding;
 use crate::pipeline::ScanContext;
-use crate::report::{self, Format, Report, Suppressed};
+use crate::report::{self, Format, Report};
 use crate::rules::check::{Strictness, check_rules};
 use crate::rules::load::{rule_file_from_path, shipped_rules};
 use crate::rules::{RuleSet, Severity};
@@ -25,7 +24,61 @@ pub fn run(cli: Cli) -> Result<u8> {
         }
         Command::Rules { command } => run_rules(command),
         Command::Hook { command } => run_hook(command),
+        Command::Config { command } => run_config(command),
     }
+}
+
+fn run_config(cmd: ConfigCommand) -> Result<u8> {
+    use crate::cli::config_file::{CONFIG_FILE_NAME, LoadedConfig};
+    let mut stdout = std::io::stdout().lock();
+    match cmd {
+        ConfigCommand::Check { file } => {
+            let path = file.unwrap_or_else(|| std::path::PathBuf::from(CONFIG_FILE_NAME));
+            let loaded = LoadedConfig::read(&path)?;
+            let shipped = shipped_rules()?;
+            let resolved = loaded.resolve(&shipped)?;
+            let report = check_rules(&resolved.custom, &resolved.rules, Strictness::User);
+            for p in &report.problems {
+                writeln!(stdout, "{p}")?;
+            }
+            let c = &loaded.config;
+            writeln!(
+                stdout,
+                "{}: {} custom rule{} ({} examples, {} negatives), {} disabled, {} severity override{}, {} rule allowlist{}: {} problem{}",
+                loaded.file,
+                resolved.custom.len(),
+                plural(resolved.custom.len()),
+                report.examples_run,
+                report.negatives_run,
+                c.extend.disable.len(),
+                c.severity.len(),
+                plural(c.severity.len()),
+                c.allow.rules.len(),
+                plural(c.allow.rules.len()),
+                report.problems.len(),
+                plural(report.problems.len())
+            )?;
+            Ok(if report.problems.is_empty() { 0 } else { 1 })
+        }
+        ConfigCommand::ImportGitleaks { file } => {
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("cannot read {}", file.display()))?;
+            let out = crate::cli::gitleaks_import::convert(&file.display().to_string(), &text)?;
+            stdout.write_all(out.toml.as_bytes())?;
+            if !out.unconverted.is_empty() {
+                eprintln!(
+                    "leakhound: {} item{} could not be converted; they are listed as comments in the output",
+                    out.unconverted.len(),
+                    plural(out.unconverted.len())
+                );
+            }
+            Ok(0)
+        }
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
 }
 
 fn run_hook(cmd: HookCommand) -> Result<u8> {
@@ -51,8 +104,7 @@ fn run_hook(cmd: HookCommand) -> Result<u8> {
 }
 
 fn run_scan(cfg: &ScanConfig) -> Result<u8> {
-    let rules = Arc::new(RuleSet::shipped()?);
-    let ctx = ScanContext::new(Arc::clone(&rules), cfg.out.blob.clone());
+    let ctx = ScanContext::new(Arc::clone(&cfg.rules), cfg.out.blob.clone());
     let start = Instant::now();
     if cfg.stdin {
         crate::source::stdin::scan_stdin(&ctx);
@@ -73,7 +125,10 @@ pub fn finish(
     let rules = Arc::clone(&ctx.rules);
     let stats = ctx.stats.snapshot();
     let mut findings = ctx.collector.into_findings(|id| base_severity(&rules, id));
-    let suppressed = suppress_inline(&mut findings);
+    let suppressed = out
+        .suppress
+        .apply(&mut findings)
+        .context("cannot apply suppressions")?;
     let report = Report {
         findings: &findings,
         stats: &stats,
@@ -113,18 +168,6 @@ fn base_severity(rules: &RuleSet, id: &str) -> Severity {
         Some(r) => r.def.severity,
         None => Severity::High,
     }
-}
-
-/// Drop occurrences on lines marked `leakhound:allow`; findings left empty go away.
-fn suppress_inline(findings: &mut Vec<Finding>) -> Suppressed {
-    let mut s = Suppressed::default();
-    for f in findings.iter_mut() {
-        let before = f.occurrences.len();
-        f.occurrences.retain(|o| !o.inline_allowed);
-        s.inline += (before - f.occurrences.len()) as u64;
-    }
-    findings.retain(|f| !f.occurrences.is_empty());
-    s
 }
 
 fn emit(report: &Report<'_>, out: &OutputConfig) -> Result<()> {

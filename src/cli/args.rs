@@ -40,6 +40,26 @@ pub enum Command {
         #[command(subcommand)]
         command: HookCommand,
     },
+    /// Check a leakhound.toml, or convert a gitleaks config into one.
+    Config {
+        #[command(subcommand)]
+        command: ConfigCommand,
+    },
+}
+
+/// `leakhound config ...`.
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Validate a config file and run its custom rules' examples and negatives.
+    Check {
+        /// The config file (default: ./leakhound.toml).
+        file: Option<PathBuf>,
+    },
+    /// Convert a gitleaks config (.gitleaks.toml) to leakhound.toml on standard output.
+    ImportGitleaks {
+        /// The gitleaks config file.
+        file: PathBuf,
+    },
 }
 
 /// `leakhound hook ...`.

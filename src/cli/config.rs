@@ -1,10 +1,71 @@
-//! Validated scan configuration, built from flags (and later `leakhound.toml`).
+//! Validated scan configuration, built from flags and `leakhound.toml`.
 
 use super::args::{CommonArgs, ScanArgs};
 use crate::pipeline::BlobOptions;
 use crate::report::Format;
-use anyhow::{Result, bail};
-use std::path::PathBuf;
+use crate::rules::RuleSet;
+use crate::suppress::{Baseline, Suppression, parse_gitleaksignore};
+use anyhow::{Context, Result, bail};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// The gitleaks ignore file honoured at the scan root.
+pub const GITLEAKSIGNORE: &str = ".gitleaksignore";
+
+/// The rules and suppressions a scan rooted at `root` uses: `--config FILE` or
+/// `root/leakhound.toml` (custom rules, disabled rules, severities, allowlists),
+/// `--baseline`, `--write-baseline`, `root/.gitleaksignore`; `--no-filters` turns
+/// every suppression off (the config's rules still apply). Every scanning command
+/// (`scan`, `git`, `staged`) calls this once.
+pub fn load_settings(common: &CommonArgs, root: &Path) -> Result<(RuleSet, Suppression)> {
+    let shipped = crate::rules::load::shipped_rules()?;
+    let config = super::config_file::find(common.config.as_deref(), root)?;
+    let resolved = match &config {
+        Some(c) => Some(c.resolve(&shipped)?),
+        None => None,
+    };
+    let rules = match &resolved {
+        Some(r) => RuleSet::compile(&r.rules)?,
+        None => RuleSet::compile(&shipped)?,
+    };
+    let root_display = {
+        let s = root.to_string_lossy();
+        let s = s.strip_prefix("./").unwrap_or(&s).trim_end_matches('/').to_string();
+        (!s.is_empty() && s != ".").then_some(s)
+    };
+    if common.no_filters {
+        let mut s = Suppression::none();
+        s.root = root_display;
+        s.write_baseline = common.write_baseline.clone();
+        return Ok((rules, s));
+    }
+    let mut s = Suppression::inline_only();
+    s.root = root_display;
+    if let Some(r) = resolved {
+        s.global = r.global;
+        s.per_rule = r.per_rule;
+    }
+    if let Some(b) = &common.baseline {
+        s.baseline = Some(Baseline::read(b)?);
+    }
+    s.write_baseline = common.write_baseline.clone();
+    let ignore = root.join(GITLEAKSIGNORE);
+    if ignore.is_file() {
+        let text = std::fs::read_to_string(&ignore)
+            .with_context(|| format!("cannot read {}", ignore.display()))?;
+        let (entries, bad) = parse_gitleaksignore(&text);
+        if let Some(first) = bad.first() {
+            eprintln!(
+                "leakhound: warning: {}: {} line{} not of the form commit:file:rule:line or file:rule:line (first: line {first}); ignored",
+                ignore.display(),
+                bad.len(),
+                if bad.len() == 1 { "" } else { "s" }
+            );
+        }
+        s.gitleaks_ignore = entries;
+    }
+    Ok((rules, s))
+}
 
 /// Settings shared by every scanning command.
 #[derive(Debug, Clone)]
@@ -21,6 +82,9 @@ pub struct OutputConfig {
     pub sarif_all_rules: bool,
     /// SARIF: `runAutomationDetails.id` (`--sarif-category`).
     pub sarif_category: Option<String>,
+    /// What `app::finish` suppresses. `from_args` gives inline markers only (none
+    /// with `--no-filters`); [`load_settings`] adds the config file and baseline.
+    pub suppress: Arc<Suppression>,
 }
 
 impl OutputConfig {
@@ -44,6 +108,11 @@ impl OutputConfig {
             threads,
             sarif_all_rules: a.sarif_all_rules,
             sarif_category: a.sarif_category.clone(),
+            suppress: Arc::new(if a.no_filters {
+                Suppression::none()
+            } else {
+                Suppression::inline_only()
+            }),
             blob: BlobOptions {
                 max_file_size: a.max_file_size,
                 show_secrets: a.show_secrets,
@@ -57,6 +126,8 @@ impl OutputConfig {
 #[derive(Debug, Clone)]
 pub struct ScanConfig {
     pub paths: Vec<PathBuf>,
+    /// The rules to run (shipped, adjusted by the config file).
+    pub rules: Arc<RuleSet>,
     pub stdin: bool,
     pub out: OutputConfig,
     pub walk: crate::source::fs::WalkOptions,
@@ -65,7 +136,7 @@ pub struct ScanConfig {
 impl ScanConfig {
     /// Validate `scan` flags: every path must exist; `-` (stdin) must stand alone.
     pub fn from_args(a: &ScanArgs) -> Result<Self> {
-        let out = OutputConfig::from_args(&a.common)?;
+        let mut out = OutputConfig::from_args(&a.common)?;
         let stdin = a.paths.iter().any(|p| p.as_os_str() == "-");
         if stdin && a.paths.len() > 1 {
             bail!("`-` (standard input) cannot be combined with other paths");
@@ -77,8 +148,16 @@ impl ScanConfig {
                 }
             }
         }
+        // The scan root: the first PATH if it is a folder, else the working directory.
+        let root = match a.paths.first() {
+            Some(p) if !stdin && p.is_dir() => p.clone(),
+            _ => PathBuf::from("."),
+        };
+        let (rules, suppress) = load_settings(&a.common, &root)?;
+        out.suppress = Arc::new(suppress);
         Ok(ScanConfig {
             paths: a.paths.clone(),
+            rules: Arc::new(rules),
             stdin,
             walk: crate::source::fs::WalkOptions {
                 threads: out.threads,

@@ -2,3 +2,5 @@
 
 pub mod args;
 pub mod config;
+pub mod config_file;
+pub mod gitleaks_import;
