@@ -349,7 +349,11 @@ pub fn find(explicit: Option<&Path>, root: &Path) -> Result<Option<LoadedConfig>
     if let Some(p) = explicit {
         return LoadedConfig::read(p).map(Some);
     }
-    let p = root.join(CONFIG_FILE_NAME);
+    let p = if root == Path::new(".") {
+        std::path::PathBuf::from(CONFIG_FILE_NAME)
+    } else {
+        root.join(CONFIG_FILE_NAME)
+    };
     if p.is_file() {
         LoadedConfig::read(&p).map(Some)
     } else {
