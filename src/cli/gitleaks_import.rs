@@ -110,6 +110,11 @@ pub fn convert(name: &str, text: &str) -> Result<Imported> {
                 .push(format!("top-level key `{other}` (unknown to the importer)")),
         }
     }
+    if !out.rules.is_empty() {
+        out.notes.push(
+            "imported rules have severity \"high\" (gitleaks rules carry none); adjust per rule".into(),
+        );
+    }
     Ok(render(name, doc.get("title").and_then(Value::as_str), out))
 }
 
@@ -197,7 +202,9 @@ fn rule(t: &Table, out: &mut Out) {
     let regex = match secret_regex(regex, group) {
         Ok(r) => r,
         Err(e) => {
-            out.unconverted.push(format!("{label}: regex: {e}"));
+            out.unconverted.push(format!(
+                "{label}: regex does not compile in leakhound (look-around and backreferences are not supported): {e}"
+            ));
             return;
         }
     };
