@@ -242,3 +242,13 @@ fn bad_configs_are_rejected_with_file_line_and_key() {
         assert_eq!(check.stderr.trim(), err);
     }
 }
+
+/// `.ci/run` scans the repository with its own leakhound.toml: it must be clean.
+#[test]
+fn the_project_scans_itself_clean() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let run = run_in(root, &["scan", "--respect-gitignore", "--format", "json", "."]);
+    assert_eq!(run.code, 0, "self-scan found secrets: {}", run.stdout);
+    let check = run_in(root, &["config", "check"]);
+    assert_eq!(check.code, 0, "{}{}", check.stdout, check.stderr);
+}
