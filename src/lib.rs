@@ -15,6 +15,7 @@
 //! sources never know rules; reporters never re-read files.
 
 pub mod app;
+pub mod artifact;
 pub mod blob;
 pub mod cli;
 pub mod engine;

@@ -197,6 +197,9 @@ impl ScanContext {
             );
             return false;
         }
+        if let Some(scanned) = crate::artifact::scan(self, matcher, data, origin) {
+            return scanned;
+        }
         if is_binary(data) {
             self.stats.skip(
                 origin.display(),

@@ -20,6 +20,7 @@ pub enum Check {
     NotHash,
     NotUuid,
     Base64Key,
+    BasicAuth,
 }
 
 /// Every check name, for error messages and docs.
@@ -37,6 +38,7 @@ pub const CHECK_NAMES: &[&str] = &[
     "not-hash",
     "not-uuid",
     "base64-key",
+    "basic-auth",
 ];
 
 /// Prefixes an AWS access key id can start with.
@@ -62,6 +64,7 @@ impl Check {
             "not-hash" => Check::NotHash,
             "not-uuid" => Check::NotUuid,
             "base64-key" => Check::Base64Key,
+            "basic-auth" => Check::BasicAuth,
             _ => return None,
         })
     }
@@ -103,8 +106,30 @@ impl Check {
                     .decode(&trimmed)
                     .is_ok()
             }
+            Check::BasicAuth => basic_auth_valid(secret),
         }
     }
+}
+
+/// Passwords in an HTTP Basic credential that only a documentation example uses.
+const BASIC_PLACEHOLDER_PASSWORDS: &[&str] = &["password", "pass", "secret", "changeme", "test", "admin"];
+
+/// Base64 of `user:password` (RFC 7617) with printable text and a non-trivial password.
+fn basic_auth_valid(secret: &[u8]) -> bool {
+    let Ok(bytes) = base64::engine::general_purpose::STANDARD.decode(secret) else {
+        return false;
+    };
+    let Ok(text) = std::str::from_utf8(&bytes) else {
+        return false;
+    };
+    let Some((user, pass)) = text.split_once(':') else {
+        return false;
+    };
+    !user.is_empty()
+        && pass.len() >= 4
+        && !text.chars().any(char::is_control)
+        && !BASIC_PLACEHOLDER_PASSWORDS.contains(&pass.to_ascii_lowercase().as_str())
+        && !crate::engine::placeholder::is_placeholder(pass.as_bytes())
 }
 
 /// `<prefix>_` + 30 base62 + 6 base62 CRC32 digits of the 30 (GitHub, npm).

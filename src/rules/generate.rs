@@ -88,6 +88,7 @@ impl Generator {
             "npm" => self.checksummed("npm", true),
             "npm-bad" => self.checksummed("npm", false),
             "jwt" => self.jwt(),
+            "basic" => self.basic(),
             "pypi" => self.pypi(),
             "luhn" => self.luhn(len()?),
             "pem" => self.pem(arg.ok_or_else(|| PlaceholderError(spec.into()))?),
@@ -128,6 +129,13 @@ impl Generator {
             crc = crc.wrapping_add(1);
         }
         format!("{prefix}_{body}{}", base62_fixed(crc, 6))
+    }
+
+    /// An HTTP Basic credential: base64 of `user:password`.
+    fn basic(&mut self) -> String {
+        let user = self.chars(b"abcdefghijklmnopqrstuvwxyz", 8);
+        let pass = self.chars(ALNUM, 20);
+        base64::engine::general_purpose::STANDARD.encode(format!("{user}:{pass}"))
     }
 
     fn jwt(&mut self) -> String {

@@ -1,0 +1,402 @@
+//! Source maps: resolve a bundle's detections to their original source positions,
+//! expand a map's `sourcesContent` into virtual files, and flag public maps that
+//! publish original source.
+//!
+//! Broken maps never fail a scan: the detection keeps its generated position and
+//! gets a note saying why no original position is given.
+
+use super::bundle::{Utf16Cursor, add_note};
+use super::{Files, file_name};
+use crate::engine::Matcher;
+use crate::finding::{Detection, OriginalLocation};
+use crate::location::Locator;
+use crate::origin::Origin;
+use crate::pipeline::ScanContext;
+use serde::Deserialize;
+use serde::de::IgnoredAny;
+use sourcemap::{DecodedMap, SourceMap};
+use std::path::{Path, PathBuf};
+
+/// Rule id of the informational "source map publishes original source" finding.
+pub const PUBLIC_MAP_RULE: &str = "source-map-sources-content";
+/// The value every public-map detection carries, so all such maps form one finding.
+const PUBLIC_MAP_MARKER: &[u8] = b"sourcesContent";
+/// Longest reference URL quoted in a note (data URLs are never quoted).
+const MAX_NOTE_URL_CHARS: usize = 120;
+/// Nesting of index-map sections followed when listing sources (the spec allows
+/// one level; a little slack for tools that nest).
+const MAX_SECTION_DEPTH: usize = 4;
+
+/// Whether `data` is JSON shaped like a source map (for maps not named `.map`).
+pub fn looks_like_map(data: &[u8]) -> bool {
+    let head = &data[..data.len().min(super::SNIFF_BYTES)];
+    let body = strip_junk(head).trim_ascii_start();
+    if !body.starts_with(b"{") {
+        return false;
+    }
+    let has = |k: &[u8]| memchr::memmem::find(head, k).is_some();
+    has(b"\"version\"") && (has(b"\"mappings\"") || has(b"\"sections\"") || has(b"\"sources\""))
+}
+
+/// `)]}'` anti-XSSI prefix some servers put before a map.
+fn strip_junk(data: &[u8]) -> &[u8] {
+    if data.starts_with(b")]}") {
+        match memchr::memchr(b'\n', data) {
+            Some(i) => &data[i + 1..],
+            None => &[],
+        }
+    } else {
+        data
+    }
+}
+
+/// The `sourceMappingURL` of a generated file: found on its last non-empty line
+/// (`//# sourceMappingURL=...` for JS, `/*# sourceMappingURL=... */` for CSS).
+pub fn reference_in_tail(data: &[u8]) -> Option<String> {
+    let trimmed = data.trim_ascii_end();
+    let start = memchr::memrchr(b'\n', trimmed).map_or(0, |i| i + 1);
+    let last = trimmed[start..].trim_ascii_start();
+    if last.starts_with(b"//# sourceMappingURL=") || last.starts_with(b"//@ sourceMappingURL=") {
+        return match sourcemap::locate_sourcemap_reference_slice(last) {
+            Ok(Some(r)) => Some(r.get_url().to_string()),
+            _ => None,
+        };
+    }
+    let css = last.strip_prefix(b"/*# sourceMappingURL=")?;
+    let css = css.trim_ascii_end();
+    let css = css.strip_suffix(b"*/").unwrap_or(css).trim_ascii_end();
+    std::str::from_utf8(css).ok().map(str::to_string)
+}
+
+/// A map that could be used, or why not.
+enum Loaded {
+    /// No map referenced and none next to the file.
+    Absent,
+    /// A usable map.
+    Map(Box<SourceMap>),
+    /// A map was expected but cannot be used; the note says why.
+    Broken(String),
+}
+
+fn quote_url(url: &str) -> String {
+    if url.starts_with("data:") {
+        return "inline data: URL".to_string();
+    }
+    let s: String = url.chars().take(MAX_NOTE_URL_CHARS).collect();
+    if s.len() < url.len() {
+        format!("{s}…")
+    } else {
+        s
+    }
+}
+
+fn decode(bytes: &[u8], what: &str) -> Result<Box<SourceMap>, String> {
+    match sourcemap::decode_slice(bytes) {
+        Ok(DecodedMap::Regular(sm)) => Ok(Box::new(sm)),
+        Ok(DecodedMap::Index(idx)) => idx
+            .flatten()
+            .map(Box::new)
+            .map_err(|e| format!("source map {what} is an index map that cannot be flattened: {e}")),
+        Ok(DecodedMap::Hermes(h)) => Ok(Box::new((*h).clone())),
+        Err(e) => Err(format!("source map {what} is invalid: {e}")),
+    }
+}
+
+fn load(data: &[u8], origin: &Origin, files: &dyn Files, limit: u64) -> Loaded {
+    let generated = origin.path();
+    let base: PathBuf = generated
+        .and_then(|p| Path::new(p).parent().map(Path::to_path_buf))
+        .unwrap_or_default();
+    let (bytes, what) = match reference_in_tail(data) {
+        Some(url) if url.starts_with("data:") => {
+            return match sourcemap::decode_data_url(&url) {
+                Ok(DecodedMap::Regular(sm)) => Loaded::Map(Box::new(sm)),
+                Ok(DecodedMap::Index(idx)) => match idx.flatten() {
+                    Ok(sm) => Loaded::Map(Box::new(sm)),
+                    Err(e) => Loaded::Broken(format!("inline index source map cannot be flattened: {e}")),
+                },
+                Ok(DecodedMap::Hermes(h)) => Loaded::Map(Box::new((*h).clone())),
+                Err(e) => Loaded::Broken(format!("inline source map is invalid: {e}")),
+            };
+        }
+        Some(url) if url.contains("://") => {
+            return Loaded::Broken(format!(
+                "source map {} is remote and was not fetched",
+                quote_url(&url)
+            ));
+        }
+        Some(url) => {
+            let clean = url.split(['?', '#']).next().unwrap_or("");
+            let decoded = percent_encoding::percent_decode_str(clean).decode_utf8_lossy();
+            let rel = decoded.trim_start_matches('/');
+            let path = base.join(rel);
+            match files.read(&path, limit) {
+                Ok(Some(b)) => (b, quote_url(&url)),
+                Ok(None) => {
+                    return Loaded::Broken(format!(
+                        "referenced source map {} not found",
+                        quote_url(&url)
+                    ));
+                }
+                Err(e) => {
+                    return Loaded::Broken(format!(
+                        "referenced source map {} cannot be read: {e}",
+                        quote_url(&url)
+                    ));
+                }
+            }
+        }
+        None => {
+            let Some(g) = generated else {
+                return Loaded::Absent;
+            };
+            let sibling = PathBuf::from(format!("{g}.map"));
+            match files.read(&sibling, limit) {
+                Ok(Some(b)) => (b, format!("{}.map", file_name(g))),
+                Ok(None) => return Loaded::Absent,
+                Err(e) => {
+                    return Loaded::Broken(format!(
+                        "source map {}.map cannot be read: {e}",
+                        file_name(g)
+                    ));
+                }
+            }
+        }
+    };
+    let sm = match decode(&bytes, &what) {
+        Ok(sm) => sm,
+        Err(note) => return Loaded::Broken(note),
+    };
+    if let (Some(file), Some(g)) = (sm.get_file(), generated)
+        && !file.is_empty()
+        && file_name(file) != file_name(g)
+    {
+        return Loaded::Broken(format!(
+            "source map {what} is for {}, not this file; original positions not resolved",
+            quote_url(file_name(file))
+        ));
+    }
+    Loaded::Map(sm)
+}
+
+/// Set [`Detection::original`] on each detection in a generated file, or a note
+/// saying why it could not be resolved. `dets` must be in position order.
+pub fn attach_originals(
+    dets: &mut [Detection],
+    data: &[u8],
+    origin: &Origin,
+    files: &dyn Files,
+    limit: u64,
+) {
+    let sm = match load(data, origin, files, limit) {
+        Loaded::Absent => return,
+        Loaded::Broken(note) => {
+            for d in dets.iter_mut() {
+                add_note(d, &note);
+            }
+            return;
+        }
+        Loaded::Map(sm) => sm,
+    };
+    let mut cursor = Utf16Cursor::new(data);
+    for d in dets.iter_mut() {
+        match resolve(&sm, &mut cursor, d) {
+            Ok(loc) => d.original = Some(loc),
+            Err(note) => add_note(d, note),
+        }
+    }
+}
+
+fn resolve(
+    sm: &SourceMap,
+    cursor: &mut Utf16Cursor<'_>,
+    d: &Detection,
+) -> Result<OriginalLocation, &'static str> {
+    const NO_MAPPING: &str = "source map has no mapping at this position";
+    let col16 = cursor
+        .utf16_column(d.line, d.column)
+        .ok_or("source map position out of range")?;
+    let (line0, col0) = (
+        u32::try_from(d.line - 1).map_err(|_| NO_MAPPING)?,
+        u32::try_from(col16).map_err(|_| NO_MAPPING)?,
+    );
+    let token = sm.lookup_token(line0, col0).ok_or(NO_MAPPING)?;
+    let raw = token.get_raw_token();
+    if raw.dst_line != line0 || !token.has_source() || raw.src_line == u32::MAX {
+        return Err(NO_MAPPING);
+    }
+    let source = token.get_source().ok_or(NO_MAPPING)?.to_string();
+    // The secret sits `delta` units after the token start in the generated code; a
+    // string literal is copied verbatim, so it sits as far after it in the source.
+    let delta = col0.saturating_sub(raw.dst_col);
+    let src_col16 = raw.src_col.saturating_add(delta) as usize;
+    match sm.get_source_contents(raw.src_id) {
+        Some(content) => {
+            let (line, column) = locate_in_source(content, raw.src_line as usize, src_col16, &d.secret)
+                .ok_or("source map does not match this file: the secret is not in the mapped source")?;
+            Ok(OriginalLocation {
+                source,
+                line,
+                column,
+            })
+        }
+        None => Ok(OriginalLocation {
+            source,
+            line: raw.src_line as usize + 1,
+            column: src_col16 + 1,
+        }),
+    }
+}
+
+/// The 1-based (line, scalar column) of `secret` in `content`: at the mapped
+/// position when it is there, else its occurrence nearest the mapped line.
+fn locate_in_source(
+    content: &str,
+    line0: usize,
+    col16: usize,
+    secret: &[u8],
+) -> Option<(usize, usize)> {
+    let bytes = content.as_bytes();
+    if let Some(line_text) = content.split('\n').nth(line0) {
+        let mut units = 0;
+        for (i, ch) in line_text.char_indices() {
+            if units == col16 {
+                if line_text.as_bytes()[i..].starts_with(secret) {
+                    return Some((line0 + 1, line_text[..i].chars().count() + 1));
+                }
+                break;
+            }
+            units += ch.len_utf16();
+        }
+    }
+    let mut best: Option<(usize, usize)> = None;
+    let mut locator = Locator::new(bytes);
+    for at in memchr::memmem::find_iter(bytes, secret) {
+        let p = locator.locate(at);
+        let better = best.is_none_or(|(l, _)| p.line.abs_diff(line0 + 1) < l.abs_diff(line0 + 1));
+        if better {
+            best = Some((p.line, p.column));
+        }
+    }
+    best
+}
+
+/// The parts of a source map a scan needs; mappings are not decoded.
+#[derive(Deserialize)]
+struct RawMap {
+    #[serde(default, rename = "sourceRoot")]
+    source_root: Option<String>,
+    #[serde(default)]
+    sources: Vec<Option<String>>,
+    #[serde(default, rename = "sourcesContent")]
+    sources_content: Vec<Option<String>>,
+    #[serde(default)]
+    sections: Vec<RawSection>,
+    #[serde(default)]
+    mappings: Option<IgnoredAny>,
+}
+
+#[derive(Deserialize)]
+struct RawSection {
+    #[serde(default)]
+    map: Option<RawMap>,
+}
+
+/// The source name as the `sourcemap` crate reports it (with `sourceRoot`).
+fn prefixed(root: Option<&str>, source: &str) -> String {
+    match root.filter(|r| !r.is_empty()) {
+        Some(root)
+            if source.is_empty()
+                || !(source.starts_with('/')
+                    || source.starts_with("http:")
+                    || source.starts_with("https:")) =>
+        {
+            format!("{}/{source}", root.strip_suffix('/').unwrap_or(root))
+        }
+        _ => source.to_string(),
+    }
+}
+
+fn collect_sources(map: RawMap, depth: usize, out: &mut Vec<(String, String)>) {
+    let root = map.source_root.as_deref();
+    for (i, content) in map.sources_content.into_iter().enumerate() {
+        let Some(content) = content else { continue };
+        let name = map
+            .sources
+            .get(i)
+            .and_then(|s| s.as_deref())
+            .map_or_else(|| format!("source-{i}"), |s| prefixed(root, s));
+        out.push((name, content));
+    }
+    if depth < MAX_SECTION_DEPTH {
+        for s in map.sections {
+            if let Some(m) = s.map {
+                collect_sources(m, depth + 1, out);
+            }
+        }
+    }
+}
+
+/// Scan a source map blob: each `sourcesContent` entry as a virtual file, plus the
+/// informational public-map finding. Returns false when `data` is not a readable
+/// map (the caller then scans it as plain text).
+pub fn scan_map(ctx: &ScanContext, matcher: &mut Matcher, data: &[u8], origin: &Origin) -> bool {
+    let Ok(map) = serde_json::from_slice::<RawMap>(strip_junk(data)) else {
+        return false;
+    };
+    if map.mappings.is_none() && map.sections.is_empty() {
+        return false;
+    }
+    let mut sources = Vec::new();
+    collect_sources(map, 0, &mut sources);
+    ctx.stats.scanned(data.len());
+    let mut all = Vec::new();
+    for (name, content) in &sources {
+        let child = Origin::Artifact {
+            parent: Box::new(origin.clone()),
+            inner: name.clone(),
+        };
+        all.extend(ctx.detect(matcher, content.as_bytes(), std::slice::from_ref(&child)));
+    }
+    if !sources.is_empty()
+        && let Some(d) = public_map_detection(ctx, data, origin, &sources)
+    {
+        all.push(d);
+    }
+    ctx.collector.add(all);
+    true
+}
+
+fn public_map_detection(
+    ctx: &ScanContext,
+    data: &[u8],
+    origin: &Origin,
+    sources: &[(String, String)],
+) -> Option<Detection> {
+    let rule = ctx.rules.get(PUBLIC_MAP_RULE)?;
+    if !rule.applies_to(origin.path()) {
+        return None;
+    }
+    let at = memchr::memmem::find(data, b"\"sourcesContent\"").map_or(0, |i| i + 1);
+    let pos = Locator::new(data).locate(at);
+    let n = sources.len();
+    Some(Detection {
+        rule_id: PUBLIC_MAP_RULE.to_string(),
+        secret: PUBLIC_MAP_MARKER.to_vec(),
+        origin: origin.clone(),
+        line: pos.line,
+        column: pos.column,
+        end_column: pos.column + PUBLIC_MAP_MARKER.len(),
+        preview: format!(
+            "\"sourcesContent\": {n} original source{} published",
+            if n == 1 { "" } else { "s" }
+        ),
+        blob_id: None,
+        original: None,
+        severity: None,
+        note: Some(
+            "anyone who can download this map can read the original source it embeds".to_string(),
+        ),
+        inline_allowed: false,
+    })
+}
