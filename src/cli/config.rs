@@ -1,6 +1,6 @@
 //! Validated scan configuration, built from flags (and later `leakhound.toml`).
 
-use super::args::{CommonArgs, ScanArgs};
+use super::args::{CommonArgs, GitArgs, ScanArgs, StagedArgs};
 use crate::pipeline::BlobOptions;
 use crate::report::Format;
 use anyhow::{Result, bail};
@@ -80,6 +80,54 @@ impl ScanConfig {
                 follow_symlinks: a.follow_symlinks,
             },
             out,
+        })
+    }
+}
+
+/// `leakhound git` settings.
+#[derive(Debug, Clone)]
+pub struct GitConfig {
+    pub repo: PathBuf,
+    pub out: OutputConfig,
+    pub history: crate::source::git::HistoryOptions,
+}
+
+impl GitConfig {
+    /// Validate `git` flags.
+    pub fn from_args(a: &GitArgs) -> Result<Self> {
+        let out = OutputConfig::from_args(&a.common)?;
+        if a.max_commits == Some(0) {
+            bail!("--max-commits must be at least 1");
+        }
+        if a.since.as_deref().is_some_and(str::is_empty) || a.branch.iter().any(String::is_empty) {
+            bail!("--since and --branch need a revision");
+        }
+        Ok(GitConfig {
+            repo: a.repo.clone(),
+            history: crate::source::git::HistoryOptions {
+                threads: out.threads,
+                since: a.since.clone(),
+                branches: a.branch.clone(),
+                max_commits: a.max_commits,
+            },
+            out,
+        })
+    }
+}
+
+/// `leakhound staged` settings.
+#[derive(Debug, Clone)]
+pub struct StagedConfig {
+    pub repo: PathBuf,
+    pub out: OutputConfig,
+}
+
+impl StagedConfig {
+    /// Validate `staged` flags.
+    pub fn from_args(a: &StagedArgs) -> Result<Self> {
+        Ok(StagedConfig {
+            repo: a.repo.clone(),
+            out: OutputConfig::from_args(&a.common)?,
         })
     }
 }
