@@ -683,3 +683,29 @@ fn submodules_lfs_pointers_and_large_blobs_are_skipped_with_reasons() {
     // Without the limit the large file's secret is found.
     assert_eq!(history(d, &[]).code, 1);
 }
+
+#[test]
+fn staged_reads_the_index_git_is_committing() {
+    // `git commit -a` and `git commit PATH` run the hook with GIT_INDEX_FILE set
+    // to a temporary index; that is what gets committed, not .git/index.
+    let dir = init();
+    let d = dir.path();
+    let token = shopify_token();
+    write(d, "README.md", &format!("# demo\nshop={token}\n"));
+    let alt = d.join(".git/alt-index");
+    let out = git_cmd(d, &["add", "README.md"])
+        .env("GIT_INDEX_FILE", &alt)
+        .output()
+        .unwrap();
+    check(out, &["add"]);
+    assert_eq!(staged(d).code, 0, ".git/index has nothing staged");
+    let out = leakhound()
+        .current_dir(d)
+        .args(["staged", "--format", "json"])
+        .env("GIT_INDEX_FILE", &alt)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(occ(&report, &token)[0]["line"], 2);
+}
