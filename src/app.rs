@@ -1,7 +1,7 @@
 //! The application: turns a parsed command line into a scan and an exit code.
 
 use crate::cli::args::{Cli, Command, ConfigCommand, HookCommand, RulesCommand};
-use crate::cli::config::{OutputConfig, ScanConfig};
+use crate::cli::config::{GitConfig, OutputConfig, ScanConfig, StagedConfig};
 use crate::pipeline::ScanContext;
 use crate::report::{self, Format, Report};
 use crate::rules::check::{Strictness, check_rules};
@@ -22,6 +22,8 @@ pub fn run(cli: Cli) -> Result<u8> {
             let cfg = ScanConfig::from_args(&args)?;
             run_scan(&cfg)
         }
+        Command::Git(args) => run_git(&GitConfig::from_args(&args)?),
+        Command::Staged(args) => run_staged(&StagedConfig::from_args(&args)?),
         Command::Rules { command } => run_rules(command),
         Command::Hook { command } => run_hook(command),
         Command::Config { command } => run_config(command),
@@ -112,6 +114,34 @@ fn run_scan(cfg: &ScanConfig) -> Result<u8> {
         crate::source::fs::scan_paths(&ctx, &cfg.paths, &cfg.walk);
     }
     finish(ctx, &cfg.out, "folder", start, None)
+}
+
+fn run_git(cfg: &GitConfig) -> Result<u8> {
+    let ctx = ScanContext::new(Arc::clone(&cfg.rules), cfg.out.blob.clone());
+    let start = Instant::now();
+    crate::source::git::scan_history(&ctx, &cfg.repo, &cfg.history)?;
+    finish(ctx, &cfg.out, "git history", start, None)
+}
+
+/// Printed under a human report when `leakhound staged` finds secrets.
+const STAGED_FOOTER: &str = "\
+The staged change adds the secret(s) above. To proceed:
+  - remove the secret (load it from the environment or a secret manager), `git add` the file again,
+    and rotate it if it was ever pushed or shared;
+  - or, for a false positive, add a `leakhound:allow` comment on that line.
+`git commit --no-verify` skips this check, at your own risk.";
+
+fn run_staged(cfg: &StagedConfig) -> Result<u8> {
+    let ctx = ScanContext::new(Arc::clone(&cfg.rules), cfg.out.blob.clone());
+    let start = Instant::now();
+    crate::source::git::scan_staged(&ctx, &cfg.repo, cfg.out.threads)?;
+    finish(
+        ctx,
+        &cfg.out,
+        "staged changes",
+        start,
+        Some(STAGED_FOOTER.to_string()),
+    )
 }
 
 /// Group, suppress, report, and choose the exit code. Shared by every scanning command.

@@ -72,6 +72,8 @@ pub struct SkipCount {
 pub struct Stats {
     pub blobs_scanned: AtomicU64,
     pub bytes_scanned: AtomicU64,
+    /// Git blobs read from the object database (each unique blob once).
+    pub blobs_read: AtomicU64,
     skips: Mutex<(BTreeMap<SkipKind, SkipCount>, Vec<Skip>)>,
     notes: Mutex<Vec<String>>,
 }
@@ -81,6 +83,11 @@ impl Stats {
     pub fn scanned(&self, len: usize) {
         self.blobs_scanned.fetch_add(1, Ordering::Relaxed);
         self.bytes_scanned.fetch_add(len as u64, Ordering::Relaxed);
+    }
+
+    /// Count one git blob read from the object database.
+    pub fn blob_read(&self) {
+        self.blobs_read.fetch_add(1, Ordering::Relaxed);
     }
 
     /// Record a skip.
@@ -123,6 +130,7 @@ impl Stats {
         StatsSnapshot {
             blobs_scanned: self.blobs_scanned.load(Ordering::Relaxed),
             bytes_scanned: self.bytes_scanned.load(Ordering::Relaxed),
+            blobs_read: self.blobs_read.load(Ordering::Relaxed),
             skip_counts: g.0.clone(),
             skipped,
             notes,
@@ -135,6 +143,7 @@ impl Stats {
 pub struct StatsSnapshot {
     pub blobs_scanned: u64,
     pub bytes_scanned: u64,
+    pub blobs_read: u64,
     pub skip_counts: BTreeMap<SkipKind, SkipCount>,
     pub skipped: Vec<Skip>,
     pub notes: Vec<String>,

@@ -10,6 +10,9 @@ Examples:
   leakhound scan                         scan the current folder (build output included)
   leakhound scan dist/ .env.production   scan a build folder and an env file
   leakhound scan --format json -o r.json write a JSON report
+  leakhound git                          scan the whole git history of this repository
+  leakhound git --since origin/main      scan only commits not yet on origin/main
+  leakhound staged                       check what is staged (pre-commit)
   cat app.log | leakhound scan -         scan standard input
   leakhound rules list                   list the shipped rules
   leakhound rules explain github-pat-classic
@@ -30,6 +33,10 @@ pub enum Command {
     /// Scan files and folders (and `-` for standard input).
     #[command(after_help = EXAMPLES)]
     Scan(ScanArgs),
+    /// Scan git history: every commit reachable from every ref, each unique blob once.
+    Git(GitArgs),
+    /// Scan staged changes (index vs HEAD); report only secrets on lines the change adds.
+    Staged(StagedArgs),
     /// List, explain and check detection rules.
     Rules {
         #[command(subcommand)]
@@ -152,6 +159,35 @@ pub struct ScanArgs {
     /// Follow symbolic links (loops are detected and reported).
     #[arg(long)]
     pub follow_symlinks: bool,
+}
+
+/// `leakhound git`.
+#[derive(Debug, Clone, Args)]
+pub struct GitArgs {
+    /// Repository: a worktree, a linked worktree, a bare repository, or a folder inside one.
+    #[arg(value_name = "REPO", default_value = ".")]
+    pub repo: PathBuf,
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// Only commits not reachable from REV (e.g. origin/main); blobs already in REV's history are not reported.
+    #[arg(long, value_name = "REV")]
+    pub since: Option<String>,
+    /// Start from REF (branch, tag or commit) instead of every ref; repeatable.
+    #[arg(long, value_name = "REF")]
+    pub branch: Vec<String>,
+    /// Scan at most N commits, newest first.
+    #[arg(long, value_name = "N")]
+    pub max_commits: Option<usize>,
+}
+
+/// `leakhound staged`.
+#[derive(Debug, Clone, Args)]
+pub struct StagedArgs {
+    /// Repository (default: the current directory).
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub repo: PathBuf,
+    #[command(flatten)]
+    pub common: CommonArgs,
 }
 
 /// `leakhound rules ...`.

@@ -1,6 +1,6 @@
 //! Validated scan configuration, built from flags and `leakhound.toml`.
 
-use super::args::{CommonArgs, ScanArgs};
+use super::args::{CommonArgs, GitArgs, ScanArgs, StagedArgs};
 use crate::pipeline::BlobOptions;
 use crate::report::Format;
 use crate::rules::RuleSet;
@@ -164,6 +164,65 @@ impl ScanConfig {
                 respect_gitignore: a.respect_gitignore,
                 follow_symlinks: a.follow_symlinks,
             },
+            out,
+        })
+    }
+}
+
+/// `leakhound git` settings.
+#[derive(Debug, Clone)]
+pub struct GitConfig {
+    pub repo: PathBuf,
+    /// The rules to run (shipped, adjusted by the repository's config file).
+    pub rules: Arc<RuleSet>,
+    pub out: OutputConfig,
+    pub history: crate::source::git::HistoryOptions,
+}
+
+impl GitConfig {
+    /// Validate `git` flags.
+    pub fn from_args(a: &GitArgs) -> Result<Self> {
+        let mut out = OutputConfig::from_args(&a.common)?;
+        if a.max_commits == Some(0) {
+            bail!("--max-commits must be at least 1");
+        }
+        if a.since.as_deref().is_some_and(str::is_empty) || a.branch.iter().any(String::is_empty) {
+            bail!("--since and --branch need a revision");
+        }
+        let (rules, suppress) = load_settings(&a.common, &a.repo)?;
+        out.suppress = Arc::new(suppress);
+        Ok(GitConfig {
+            repo: a.repo.clone(),
+            rules: Arc::new(rules),
+            history: crate::source::git::HistoryOptions {
+                threads: out.threads,
+                since: a.since.clone(),
+                branches: a.branch.clone(),
+                max_commits: a.max_commits,
+            },
+            out,
+        })
+    }
+}
+
+/// `leakhound staged` settings.
+#[derive(Debug, Clone)]
+pub struct StagedConfig {
+    pub repo: PathBuf,
+    /// The rules to run (shipped, adjusted by the repository's config file).
+    pub rules: Arc<RuleSet>,
+    pub out: OutputConfig,
+}
+
+impl StagedConfig {
+    /// Validate `staged` flags.
+    pub fn from_args(a: &StagedArgs) -> Result<Self> {
+        let mut out = OutputConfig::from_args(&a.common)?;
+        let (rules, suppress) = load_settings(&a.common, &a.repo)?;
+        out.suppress = Arc::new(suppress);
+        Ok(StagedConfig {
+            repo: a.repo.clone(),
+            rules: Arc::new(rules),
             out,
         })
     }

@@ -1,4 +1,5 @@
 //! Sources enumerate blobs: folders, stdin, git history, the index.
 
 pub mod fs;
+pub mod git;
 pub mod stdin;

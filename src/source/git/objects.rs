@@ -1,0 +1,208 @@
+//! Reading git objects on worker threads: each worker owns a thread-local
+//! repository handle, a reusable buffer and a matcher, and takes jobs from a
+//! bounded channel, so at most `threads + JOB_QUEUE` blobs are in flight.
+
+use crate::blob::BlobId;
+use crate::engine::Matcher;
+use crate::finding::Detection;
+use crate::origin::{Origin, short};
+use crate::pipeline::{ScanContext, SkipKind, is_binary};
+use gix::hash::ObjectId;
+use gix::prelude::{Find, Header};
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+/// Jobs queued between the enumerator and the workers: enough to keep workers
+/// busy while the enumerator diffs the next trees, small enough that queued
+/// jobs (ids and origins, not contents) stay a few hundred KB.
+const JOB_QUEUE: usize = 4096;
+
+/// One unit of work for a scanning worker.
+pub(crate) enum Job {
+    /// A blob to read from the object database and scan.
+    Blob { id: ObjectId, origin: Origin },
+    /// Bytes already in memory (a commit message).
+    Text { data: Vec<u8>, origin: Origin },
+}
+
+/// Detections per blob, kept so a blob seen at more places than the one it was
+/// scanned under can be reported there too without reading it again.
+pub(crate) type Hits = HashMap<BlobId, Vec<Detection>>;
+
+/// Run `produce` on the calling thread while `threads` workers scan the jobs it
+/// sends. Returns what `produce` returned and the detections of every blob
+/// with hits (not yet added to the collector).
+pub(crate) fn run_workers<R>(
+    ctx: &ScanContext,
+    repo: &gix::ThreadSafeRepository,
+    threads: usize,
+    produce: impl FnOnce(&crossbeam_channel::Sender<Job>) -> R,
+) -> (R, Hits) {
+    let hits: Mutex<Hits> = Mutex::new(HashMap::new());
+    let (tx, rx) = crossbeam_channel::bounded::<Job>(JOB_QUEUE);
+    let out = std::thread::scope(|s| {
+        for _ in 0..threads.max(1) {
+            let rx = rx.clone();
+            let hits = &hits;
+            s.spawn(move || {
+                let repo = repo.to_thread_local();
+                let mut matcher = ctx.matcher();
+                let mut buf = Vec::new();
+                for job in rx {
+                    let found = match job {
+                        Job::Blob { id, origin } => {
+                            scan_object(ctx, &repo, &mut matcher, &mut buf, &id, &origin)
+                                .map(|d| (BlobId(id_bytes(&id)), d))
+                        }
+                        Job::Text { data, origin } => {
+                            if !data.is_empty() && !is_binary(&data) {
+                                ctx.stats.scanned(data.len());
+                                ctx.collector.add(ctx.detect(
+                                    &mut matcher,
+                                    &data,
+                                    std::slice::from_ref(&origin),
+                                ));
+                            }
+                            None
+                        }
+                    };
+                    if let Some((blob, dets)) = found {
+                        hits.lock()
+                            .unwrap_or_else(|p| p.into_inner())
+                            .entry(blob)
+                            .or_default()
+                            .extend(dets);
+                    }
+                }
+            });
+        }
+        drop(rx);
+        let out = produce(&tx);
+        drop(tx);
+        out
+    });
+    (out, hits.into_inner().unwrap_or_else(|p| p.into_inner()))
+}
+
+/// The 20 bytes of a SHA-1 object id (other hash kinds are truncated, which
+/// only matters for dedup keys and stays collision-safe for SHA-256 prefixes).
+pub(crate) fn id_bytes(id: &gix::hash::oid) -> [u8; 20] {
+    let mut out = [0u8; 20];
+    let b = id.as_bytes();
+    let n = b.len().min(20);
+    out[..n].copy_from_slice(&b[..n]);
+    out
+}
+
+/// Where a skipped blob was, for the skip list: `path (blob 1a2b3c4d5e6f)`.
+fn skip_name(origin: &Origin, id: &gix::hash::oid) -> String {
+    format!("{} (blob {})", origin.display(), short(&id.to_string()))
+}
+
+/// Read blob `id` and scan it as seen at `origin`. Returns its detections when
+/// it has any. Missing or corrupt objects are counted and the scan goes on.
+pub(crate) fn scan_object(
+    ctx: &ScanContext,
+    repo: &gix::Repository,
+    matcher: &mut Matcher,
+    buf: &mut Vec<u8>,
+    id: &gix::hash::oid,
+    origin: &Origin,
+) -> Option<Vec<Detection>> {
+    let data = read_blob(ctx, repo, buf, id, origin)?;
+    let dets = scan_bytes(ctx, matcher, data, id, origin);
+    (!dets.is_empty()).then_some(dets)
+}
+
+/// Read blob `id` into `buf`, applying the size limit before decompressing.
+/// `None` when it was skipped (recorded in the stats).
+pub(crate) fn read_blob<'b>(
+    ctx: &ScanContext,
+    repo: &gix::Repository,
+    buf: &'b mut Vec<u8>,
+    id: &gix::hash::oid,
+    origin: &Origin,
+) -> Option<&'b [u8]> {
+    let corrupt = |detail: String| {
+        ctx.stats
+            .skip(skip_name(origin, id), SkipKind::CorruptObject, detail, 0);
+    };
+    let header = match repo.objects.try_header(id) {
+        Ok(Some(h)) => h,
+        Ok(None) => {
+            corrupt(format!("object {id} is missing from the object database"));
+            return None;
+        }
+        Err(e) => {
+            corrupt(format!("object {id} cannot be read: {e}"));
+            return None;
+        }
+    };
+    if header.kind() != gix::objs::Kind::Blob {
+        corrupt(format!(
+            "object {id} should be a blob but is a {}",
+            header.kind()
+        ));
+        return None;
+    }
+    let size = header.size();
+    if size > ctx.options.max_file_size {
+        ctx.stats.skip(
+            skip_name(origin, id),
+            SkipKind::TooLarge,
+            format!("{size} bytes over the --max-file-size limit"),
+            size,
+        );
+        return None;
+    }
+    match repo.objects.try_find(id, buf) {
+        Ok(Some(_)) => {}
+        Ok(None) => {
+            corrupt(format!("object {id} is missing from the object database"));
+            return None;
+        }
+        Err(e) => {
+            corrupt(format!("object {id} cannot be read: {e}"));
+            return None;
+        }
+    }
+    ctx.stats.blob_read();
+    Some(buf.as_slice())
+}
+
+/// Policy checks (LFS pointer, binary) and the rules, for blob bytes already read.
+pub(crate) fn scan_bytes(
+    ctx: &ScanContext,
+    matcher: &mut Matcher,
+    data: &[u8],
+    id: &gix::hash::oid,
+    origin: &Origin,
+) -> Vec<Detection> {
+    if super::is_lfs_pointer(data) {
+        ctx.stats.skip(
+            skip_name(origin, id),
+            SkipKind::LfsPointer,
+            "Git LFS pointer: the content is stored on the LFS server",
+            data.len() as u64,
+        );
+        return Vec::new();
+    }
+    if is_binary(data) {
+        ctx.stats.skip(
+            skip_name(origin, id),
+            SkipKind::Binary,
+            "binary content (NUL byte)",
+            data.len() as u64,
+        );
+        return Vec::new();
+    }
+    ctx.stats.scanned(data.len());
+    let mut dets = ctx.detect(matcher, data, std::slice::from_ref(origin));
+    if !dets.is_empty() {
+        let hex = id.to_string();
+        for d in &mut dets {
+            d.blob_id = Some(hex.clone());
+        }
+    }
+    dets
+}
