@@ -209,7 +209,11 @@ fn build(r: &Report<'_>, kept: &[usize], warnings: &mut Vec<String>) -> Sarif {
             .collect();
         rule_ids.retain(|id| fired.contains(id));
     }
-    let index: HashMap<&str, usize> = rule_ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
+    let index: HashMap<&str, usize> = rule_ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| (*id, i))
+        .collect();
     let descriptors: Vec<ReportingDescriptor> = rule_ids
         .iter()
         .map(|id| descriptor(id, r.rules.get(id)))
@@ -316,9 +320,7 @@ fn provenance(r: &Report<'_>) -> VersionControlDetails {
             .repository_uri(uri)
             .branch(b)
             .build(),
-        (None, None) => VersionControlDetails::builder()
-            .repository_uri(uri)
-            .build(),
+        (None, None) => VersionControlDetails::builder().repository_uri(uri).build(),
     }
 }
 
@@ -458,15 +460,14 @@ fn result(
     ordered.truncate(MAX_LOCATIONS_PER_RESULT);
 
     let mut message = format!("{name} `{}`", f.redacted);
-    match ordered.first() {
-        Some(o) => match &o.origin {
+    if let Some(o) = ordered.first() {
+        match &o.origin {
             Origin::GitMessage { commit } => message.push_str(&format!(
                 " in the message of commit {}",
                 crate::origin::short(&commit.id)
             )),
             _ => message.push_str(&format!(" in {}", redactor.clean(&o.path))),
-        },
-        None => {}
+        }
     }
     if f.occurrences.len() > 1 {
         message.push_str(&format!(
@@ -715,7 +716,10 @@ mod tests {
         assert_eq!(loc.uri.as_deref(), Some("dir/a%20b%231.txt"));
         assert_eq!(loc.uri_base_id.as_deref(), Some(SRCROOT));
         let abs = artifact_location("/definitely/not/under/cwd.txt");
-        assert_eq!(abs.uri.as_deref(), Some("file:///definitely/not/under/cwd.txt"));
+        assert_eq!(
+            abs.uri.as_deref(),
+            Some("file:///definitely/not/under/cwd.txt")
+        );
         assert!(abs.uri_base_id.is_none());
         assert_eq!(
             encode_uri_ref("webpack:///src/a b.ts"),
