@@ -152,6 +152,26 @@ pub fn finish(
     start: Instant,
     footer: Option<String>,
 ) -> Result<u8> {
+    finish_with(ctx, out, target, start, footer, &RepoContext::default())
+}
+
+/// What a history scan knows about the repository, for SARIF: the paths in the
+/// checked-out tree (`None`: treat every path as present) and the repository itself.
+#[derive(Debug, Clone, Default)]
+pub struct RepoContext {
+    pub tree_paths: Option<std::collections::HashSet<String>>,
+    pub vcs: Option<crate::report::VcsInfo>,
+}
+
+/// [`finish`] with repository details (the `git` command passes HEAD's tree paths).
+pub fn finish_with(
+    ctx: ScanContext,
+    out: &OutputConfig,
+    target: &str,
+    start: Instant,
+    footer: Option<String>,
+    repo: &RepoContext,
+) -> Result<u8> {
     let rules = Arc::clone(&ctx.rules);
     let stats = ctx.stats.snapshot();
     let mut findings = ctx.collector.into_findings(|id| base_severity(&rules, id));
@@ -169,8 +189,8 @@ pub fn finish(
         target,
         elapsed: start.elapsed(),
         footer: if findings.is_empty() { None } else { footer },
-        tree_paths: None,
-        vcs: None,
+        tree_paths: repo.tree_paths.as_ref(),
+        vcs: repo.vcs.as_ref(),
         sarif_all_rules: out.sarif_all_rules,
         sarif_category: out.sarif_category.as_deref(),
     };

@@ -138,7 +138,11 @@ impl Allowlist {
                 .filter(|s| !s.is_empty())
                 .map(|s| s.to_ascii_lowercase().into_bytes())
                 .collect(),
-            commits: spec.commits.iter().map(|c| c.to_ascii_lowercase()).collect(),
+            commits: spec
+                .commits
+                .iter()
+                .map(|c| c.to_ascii_lowercase())
+                .collect(),
         })
     }
 
@@ -167,7 +171,10 @@ impl Allowlist {
             return false;
         }
         let mut candidates: Vec<String> = Vec::with_capacity(2);
-        for p in [o.origin.path(), o.origin.file_path()].into_iter().flatten() {
+        for p in [o.origin.path(), o.origin.file_path()]
+            .into_iter()
+            .flatten()
+        {
             let rel = relative_to(p, root);
             if !candidates.contains(&rel) {
                 candidates.push(rel);
@@ -343,14 +350,26 @@ pub const GITLEAKS_RULE_ALIASES: &[(&str, &[&str])] = &[
     ("aws-access-token", &["aws-access-key-id"]),
     ("github-pat", &["github-pat-classic"]),
     ("github-oauth", &["github-oauth-token"]),
-    ("github-app-token", &["github-app-user-token", "github-app-installation-token"]),
+    (
+        "github-app-token",
+        &["github-app-user-token", "github-app-installation-token"],
+    ),
     (
         "stripe-access-token",
-        &["stripe-secret-key", "stripe-test-secret-key", "stripe-restricted-key"],
+        &[
+            "stripe-secret-key",
+            "stripe-test-secret-key",
+            "stripe-restricted-key",
+        ],
     ),
     (
         "private-key",
-        &["private-key-rsa", "private-key-ec", "private-key-dsa", "private-key-pkcs8"],
+        &[
+            "private-key-rsa",
+            "private-key-ec",
+            "private-key-dsa",
+            "private-key-pkcs8",
+        ],
     ),
     ("sendgrid-api-token", &["sendgrid-api-key"]),
     ("gcp-api-key", &["google-api-key"]),
@@ -512,8 +531,11 @@ impl Suppression {
             }
         }
         findings.retain(|f| !f.occurrences.is_empty());
-        let mut accepted: HashSet<String> =
-            self.baseline.as_ref().map(Baseline::ids).unwrap_or_default();
+        let mut accepted: HashSet<String> = self
+            .baseline
+            .as_ref()
+            .map(Baseline::ids)
+            .unwrap_or_default();
         if let Some(path) = &self.write_baseline {
             let mut b = Baseline::from_findings(findings, root);
             if let Some(old) = &self.baseline {
@@ -574,7 +596,10 @@ mod tests {
         );
         assert_eq!(bad, vec![4, 5]);
         assert_eq!(e.len(), 2);
-        assert_eq!(e[0].commit.as_deref(), Some("0123456789abcdef0123456789abcdef01234567"));
+        assert_eq!(
+            e[0].commit.as_deref(),
+            Some("0123456789abcdef0123456789abcdef01234567")
+        );
         assert_eq!(e[0].path, "src/a:b.txt");
         assert_eq!(e[0].rule, "generic-api-key");
         assert_eq!(e[0].line, 12);
@@ -587,7 +612,10 @@ mod tests {
         assert_eq!(relative_to("/tmp/r/a/b.txt", Some("/tmp/r")), "a/b.txt");
         assert_eq!(relative_to("/tmp/r/a/b.txt", Some("/tmp/r/")), "a/b.txt");
         assert_eq!(relative_to("./a.txt", None), "a.txt");
-        assert_eq!(relative_to("/tmp/rx/a.txt", Some("/tmp/r")), "/tmp/rx/a.txt");
+        assert_eq!(
+            relative_to("/tmp/rx/a.txt", Some("/tmp/r")),
+            "/tmp/rx/a.txt"
+        );
         assert_eq!(relative_to("sub/a.txt", Some("sub")), "a.txt");
     }
 

@@ -72,7 +72,11 @@ fn words(line: &str) -> Vec<String> {
         out.push(cur);
     }
     // `2>` style redirections leave a trailing fd number.
-    if out.last().is_some_and(|w| w.chars().all(|c| c.is_ascii_digit())) && line.contains('>') {
+    if out
+        .last()
+        .is_some_and(|w| w.chars().all(|c| c.is_ascii_digit()))
+        && line.contains('>')
+    {
         out.pop();
     }
     out
@@ -115,7 +119,10 @@ fn sh_blocks(markdown: &str) -> Vec<String> {
     for line in markdown.lines() {
         let t = line.trim_start();
         match &mut cur {
-            None if t.starts_with("```sh") || t.starts_with("```bash") || t.starts_with("```console") => {
+            None if t.starts_with("```sh")
+                || t.starts_with("```bash")
+                || t.starts_with("```console") =>
+            {
                 cur = Some(String::new())
             }
             Some(_) if t.starts_with("```") => blocks.push(cur.take().unwrap_or_default()),
@@ -156,7 +163,9 @@ fn check_lines(source: &str, lines: &[String]) -> (usize, usize) {
 fn github_actions_example_parses_and_uploads_what_it_writes() {
     let text = std::fs::read_to_string(root().join("docs/examples/github-actions.yml")).unwrap();
     let doc: Value = serde_yaml::from_str(&text).expect("valid YAML");
-    let steps = doc["jobs"]["secrets"]["steps"].as_sequence().expect("steps");
+    let steps = doc["jobs"]["secrets"]["steps"]
+        .as_sequence()
+        .expect("steps");
     let upload = steps
         .iter()
         .find(|s| {
@@ -179,9 +188,19 @@ fn github_actions_example_parses_and_uploads_what_it_writes() {
     assert!(lines.len() >= 2, "{lines:?}");
     for l in &lines {
         let w = words(l);
-        assert!(w.windows(2).any(|p| p[0] == "--format" && p[1] == "sarif"), "{l}");
-        assert!(w.windows(2).any(|p| p[0] == "--output" && p[1] == sarif_file), "{l}");
-        assert!(w.iter().any(|x| x == "--baseline"), "CI must fail only on new secrets: {l}");
+        assert!(
+            w.windows(2).any(|p| p[0] == "--format" && p[1] == "sarif"),
+            "{l}"
+        );
+        assert!(
+            w.windows(2)
+                .any(|p| p[0] == "--output" && p[1] == sarif_file),
+            "{l}"
+        );
+        assert!(
+            w.iter().any(|x| x == "--baseline"),
+            "CI must fail only on new secrets: {l}"
+        );
     }
     let (checked, pending) = check_lines("github-actions.yml", &lines);
     assert_eq!(checked + pending, lines.len());
@@ -191,7 +210,10 @@ fn github_actions_example_parses_and_uploads_what_it_writes() {
 fn gitlab_example_parses() {
     let text = std::fs::read_to_string(root().join("docs/examples/gitlab-ci.yml")).unwrap();
     let doc: Value = serde_yaml::from_str(&text).expect("valid YAML");
-    assert_eq!(doc["leakhound"]["variables"]["GIT_DEPTH"].as_str(), Some("0"));
+    assert_eq!(
+        doc["leakhound"]["variables"]["GIT_DEPTH"].as_str(),
+        Some("0")
+    );
     let mut strings = Vec::new();
     yaml_strings(&doc["leakhound"]["script"], &mut strings);
     let lines: Vec<String> = strings.iter().flat_map(|s| leakhound_lines(s)).collect();
@@ -204,7 +226,10 @@ fn docs_command_lines_parse() {
     let mut total = 0;
     for doc in ["docs/ci.md", "README.md"] {
         let text = std::fs::read_to_string(root().join(doc)).unwrap();
-        let lines: Vec<String> = sh_blocks(&text).iter().flat_map(|b| leakhound_lines(b)).collect();
+        let lines: Vec<String> = sh_blocks(&text)
+            .iter()
+            .flat_map(|b| leakhound_lines(b))
+            .collect();
         let (checked, _) = check_lines(doc, &lines);
         total += checked;
     }
@@ -215,10 +240,23 @@ fn docs_command_lines_parse() {
 fn the_word_splitter_handles_quotes_and_operators() {
     assert_eq!(
         words(r#"leakhound git --since "$BASE" --output 'a b.sarif' || true"#),
-        ["leakhound", "git", "--since", "$BASE", "--output", "a b.sarif"]
+        [
+            "leakhound",
+            "git",
+            "--since",
+            "$BASE",
+            "--output",
+            "a b.sarif"
+        ]
     );
-    assert_eq!(words("leakhound scan . # comment"), ["leakhound", "scan", "."]);
-    assert_eq!(words("leakhound scan . 2> err.txt"), ["leakhound", "scan", "."]);
+    assert_eq!(
+        words("leakhound scan . # comment"),
+        ["leakhound", "scan", "."]
+    );
+    assert_eq!(
+        words("leakhound scan . 2> err.txt"),
+        ["leakhound", "scan", "."]
+    );
     // A command that does not parse is caught.
     assert!(Cli::try_parse_from(words("leakhound scan --no-such-flag")).is_err());
 }

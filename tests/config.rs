@@ -40,7 +40,12 @@ fn custom_rules_disable_and_severity_are_honoured() {
     let d = dir.path();
     fs::write(
         d.join("app.py"),
-        format!("A = '{}'\nS = '{}'\nG = '{}'\n", acme(), slack_token(), shopify_token()),
+        format!(
+            "A = '{}'\nS = '{}'\nG = '{}'\n",
+            acme(),
+            slack_token(),
+            shopify_token()
+        ),
     )
     .unwrap();
     // Without a config the custom rule does not exist.
@@ -68,12 +73,20 @@ fn custom_rules_disable_and_severity_are_honoured() {
     let acme = by_rule("acme-internal-token").expect("custom rule fires");
     assert_eq!(acme["severity"], "medium");
     assert_eq!(acme["rule_name"], "ACME internal service token");
-    assert_eq!(acme["rotation"]["revoke_url"], "https://acme.example/tokens");
-    assert!(by_rule("shopify-access-token").is_none(), "disabled rule ran");
+    assert_eq!(
+        acme["rotation"]["revoke_url"],
+        "https://acme.example/tokens"
+    );
+    assert!(
+        by_rule("shopify-access-token").is_none(),
+        "disabled rule ran"
+    );
     assert_eq!(by_rule("slack-bot-token").unwrap()["severity"], "low");
     // SARIF carries the overridden severity too.
     let (_, log) = scan_sarif(d, &[]);
-    let rules = log["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap();
+    let rules = log["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap();
     let slack = rules.iter().find(|r| r["id"] == "slack-bot-token").unwrap();
     assert_eq!(slack["properties"]["security-severity"], "3.0");
 }
@@ -85,11 +98,21 @@ fn global_allowlist_keys_are_honoured() {
     fs::create_dir_all(d.join("testdata/deep")).unwrap();
     fs::create_dir_all(d.join("vendor")).unwrap();
     fs::create_dir_all(d.join("src")).unwrap();
-    fs::write(d.join("testdata/deep/a.txt"), format!("t = {}\n", slack_token())).unwrap();
+    fs::write(
+        d.join("testdata/deep/a.txt"),
+        format!("t = {}\n", slack_token()),
+    )
+    .unwrap();
     fs::write(d.join("vendor/b.txt"), format!("t = {}\n", slack_token())).unwrap();
-    let dummy = format!("shpat_{}", "d".repeat(0) + &fake("hex:32"));
+    let dummy = format!("shpat_{}", fake("hex:32"));
     fs::write(d.join("src/c.txt"), format!("t = {dummy}\n")).unwrap();
-    let stop = format!("xoxb-{}-{}-{}QATEAM{}", fake("digits:12"), fake("digits:13"), fake("alnum:10"), fake("alnum:9"));
+    let stop = format!(
+        "xoxb-{}-{}-{}QATEAM{}",
+        fake("digits:12"),
+        fake("digits:13"),
+        fake("alnum:10"),
+        fake("alnum:9")
+    );
     fs::write(d.join("src/d.txt"), format!("t = {stop}\n")).unwrap();
     fs::write(d.join("src/live.txt"), format!("t = {}\n", sendgrid_key())).unwrap();
     let all = rules_found(d, &[]);
@@ -137,7 +160,11 @@ fn per_rule_allowlists_touch_only_their_rule() {
     )
     .unwrap();
     let keep = sendgrid_key();
-    let drop = format!("SG.{}.{}", fake("base64url:22"), "QATEAMKEY".to_string() + &fake("base64url:33"));
+    let drop = format!(
+        "SG.{}.{}",
+        fake("base64url:22"),
+        "QATEAMKEY".to_string() + &fake("base64url:33")
+    );
     fs::write(d.join("mail.txt"), format!("a {keep}\nb {drop}\n")).unwrap();
     fs::write(
         d.join("leakhound.toml"),
@@ -160,8 +187,15 @@ regexes = ['''^nomatch''']
     let got = rules_found(d, &[]);
     let rules: Vec<&str> = got.iter().map(|(r, _)| r.as_str()).collect();
     assert!(!rules.contains(&"slack-bot-token"), "{got:?}");
-    assert!(rules.contains(&"shopify-access-token"), "other rules in docs/ stay: {got:?}");
-    assert_eq!(rules.iter().filter(|r| **r == "sendgrid-api-key").count(), 1, "{got:?}");
+    assert!(
+        rules.contains(&"shopify-access-token"),
+        "other rules in docs/ stay: {got:?}"
+    );
+    assert_eq!(
+        rules.iter().filter(|r| **r == "sendgrid-api-key").count(),
+        1,
+        "{got:?}"
+    );
 }
 
 #[test]
@@ -172,20 +206,35 @@ fn explicit_config_file_and_config_check() {
     fs::write(d.join("custom.toml"), ACME_RULE).unwrap();
     assert!(rules_found(d, &[]).is_empty());
     let found = rules_found(d, &["--config", "custom.toml"]);
-    assert_eq!(found, vec![("acme-internal-token".to_string(), "a.txt".to_string())]);
+    assert_eq!(
+        found,
+        vec![("acme-internal-token".to_string(), "a.txt".to_string())]
+    );
 
     let run = run_in(d, &["config", "check", "custom.toml"]);
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
-    assert!(run.stdout.contains("1 custom rule (1 examples, 1 negatives)"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("1 custom rule (1 examples, 1 negatives)"),
+        "{}",
+        run.stdout
+    );
     // An example that the rule does not find is a problem, exit 1.
     fs::write(
         d.join("leakhound.toml"),
-        ACME_RULE.replace("token = acme_{{lowernum:32}}", "token = acme_{{lowernum:8}}"),
+        ACME_RULE.replace(
+            "token = acme_{{lowernum:32}}",
+            "token = acme_{{lowernum:8}}",
+        ),
     )
     .unwrap();
     let run = run_in(d, &["config", "check"]);
     assert_eq!(run.code, 1, "{}", run.stdout);
-    assert!(run.stdout.contains("example 1 is not found by this rule"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("example 1 is not found by this rule"),
+        "{}",
+        run.stdout
+    );
     // A missing --config file is an error, not an empty config.
     let run = run_in(d, &["scan", "--config", "nope.toml", "."]);
     assert_eq!(run.code, 2);
@@ -200,14 +249,38 @@ fn bad_configs_are_rejected_with_file_line_and_key() {
         ("colour = \"red\"\n", "line 1", "colour"),
         ("[extend]\ndisabled = [\"x\"]\n", "line 2", "disabled"),
         ("[allow]\npaths = \"testdata/**\"\n", "line 2", "paths"),
-        ("[severity]\n\"slack-bot-token\" = \"hgh\"\n", "line 2", "severity.slack-bot-token"),
-        ("[severity]\n\"no-such-rule\" = \"low\"\n", "line 2", "severity.no-such-rule"),
-        ("[extend]\ndisable = [\n  \"slack-bot-token\",\n  \"not-a-rule\",\n]\n", "line 4", "extend.disable"),
-        ("[allow]\nregexes = ['''(unclosed''']\n", "line 2", "allow.regexes"),
+        (
+            "[severity]\n\"slack-bot-token\" = \"hgh\"\n",
+            "line 2",
+            "severity.slack-bot-token",
+        ),
+        (
+            "[severity]\n\"no-such-rule\" = \"low\"\n",
+            "line 2",
+            "severity.no-such-rule",
+        ),
+        (
+            "[extend]\ndisable = [\n  \"slack-bot-token\",\n  \"not-a-rule\",\n]\n",
+            "line 4",
+            "extend.disable",
+        ),
+        (
+            "[allow]\nregexes = ['''(unclosed''']\n",
+            "line 2",
+            "allow.regexes",
+        ),
         ("[allow]\npaths = [\"a/[\"]\n", "line 2", "allow.paths"),
         ("[allow]\ncommits = [\"xyz\"]\n", "line 2", "allow.commits"),
-        ("\n[[allow.rule]]\nid = \"nope-rule\"\npaths = [\"x\"]\n", "line 3", "allow.rule.id"),
-        ("[[allow.rule]]\nid = \"slack-bot-token\"\npath = [\"x\"]\n", "line 3", "path"),
+        (
+            "\n[[allow.rule]]\nid = \"nope-rule\"\npaths = [\"x\"]\n",
+            "line 3",
+            "allow.rule.id",
+        ),
+        (
+            "[[allow.rule]]\nid = \"slack-bot-token\"\npath = [\"x\"]\n",
+            "line 3",
+            "path",
+        ),
         (
             "[[rule]]\nid = \"my-rule\"\nname = \"Mine\"\nseverity = \"high\"\nregex = '''my_[a-z]{10}'''\nkeywords = [\"my_\"]\n",
             "line 2",
@@ -218,7 +291,11 @@ fn bad_configs_are_rejected_with_file_line_and_key() {
             "line 2",
             "rule.my-rule",
         ),
-        ("[[rule]]\nid = \"my-rule\"\nname = \"Mine\"\nseverity = \"high\"\nregex = 'x'\ncolor = 1\n", "line 6", "color"),
+        (
+            "[[rule]]\nid = \"my-rule\"\nname = \"Mine\"\nseverity = \"high\"\nregex = 'x'\ncolor = 1\n",
+            "line 6",
+            "color",
+        ),
         ("[allow\npaths = []\n", "line 1", ""),
     ];
     for (text, line, key) in cases {
@@ -226,11 +303,18 @@ fn bad_configs_are_rejected_with_file_line_and_key() {
         fs::write(dir.path().join("leakhound.toml"), text).unwrap();
         fs::write(dir.path().join("a.txt"), "nothing\n").unwrap();
         let run = run_in(dir.path(), &["scan", "."]);
-        assert_eq!(run.code, 2, "accepted a bad config:\n{text}\n{}", run.stdout);
+        assert_eq!(
+            run.code, 2,
+            "accepted a bad config:\n{text}\n{}",
+            run.stdout
+        );
         let err = run.stderr.trim();
         assert_eq!(err.lines().count(), 1, "not one line: {err}");
         assert!(err.contains("leakhound.toml: "), "no file in: {err}");
-        assert!(err.contains(&format!("{line}:")), "expected {line} in: {err}\n---\n{text}");
+        assert!(
+            err.contains(&format!("{line}:")),
+            "expected {line} in: {err}\n---\n{text}"
+        );
         assert!(
             key.is_empty() || err.contains(&format!("`{key}`")),
             "expected key `{key}` in: {err}\n---\n{text}"
@@ -247,7 +331,10 @@ fn bad_configs_are_rejected_with_file_line_and_key() {
 #[test]
 fn the_project_scans_itself_clean() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let run = run_in(root, &["scan", "--respect-gitignore", "--format", "json", "."]);
+    let run = run_in(
+        root,
+        &["scan", "--respect-gitignore", "--format", "json", "."],
+    );
     assert_eq!(run.code, 0, "self-scan found secrets: {}", run.stdout);
     let check = run_in(root, &["config", "check"]);
     assert_eq!(check.code, 0, "{}{}", check.stdout, check.stderr);

@@ -76,7 +76,11 @@ fn realistic_gitleaks_config_converts_and_works() {
     let run = run_in(d, &["config", "import-gitleaks", ".gitleaks.toml"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let out = run.stdout.clone();
-    assert!(run.stderr.contains("could not be converted"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("could not be converted"),
+        "{}",
+        run.stderr
+    );
 
     // What could not convert is listed as comments, naming the item.
     let comments: String = out
@@ -95,7 +99,10 @@ fn realistic_gitleaks_config_converts_and_works() {
         "rule `acme_session_key` is `acme-session-key`",
         "tags are not carried over",
     ] {
-        assert!(comments.contains(needle), "missing {needle:?} in:\n{comments}");
+        assert!(
+            comments.contains(needle),
+            "missing {needle:?} in:\n{comments}"
+        );
     }
 
     // The output is a valid leakhound.toml with the expected content.
@@ -109,20 +116,39 @@ fn realistic_gitleaks_config_converts_and_works() {
     assert_eq!(disable, ["generic-api-key", "github-pat-classic"]);
     let rules = cfg["rule"].as_array().unwrap();
     let ids: Vec<&str> = rules.iter().map(|r| r["id"].as_str().unwrap()).collect();
-    assert_eq!(ids, ["acme-internal-token", "acme-session-key", "widget-key"]);
-    assert_eq!(rules[0]["regex"].as_str().unwrap(), r"\b(?P<secret>acme_[a-z0-9]{32})\b");
+    assert_eq!(
+        ids,
+        ["acme-internal-token", "acme-session-key", "widget-key"]
+    );
+    assert_eq!(
+        rules[0]["regex"].as_str().unwrap(),
+        r"\b(?P<secret>acme_[a-z0-9]{32})\b"
+    );
     assert_eq!(rules[0]["min_entropy"].as_float(), Some(3.0));
-    assert!(rules[1]["regex"].as_str().unwrap().contains("(?P<secret>[A-Za-z0-9]{24})"));
+    assert!(
+        rules[1]["regex"]
+            .as_str()
+            .unwrap()
+            .contains("(?P<secret>[A-Za-z0-9]{24})")
+    );
     assert_eq!(rules[1]["paths"][0].as_str(), Some("**/*.properties"));
     let allow = &cfg["allow"];
     assert_eq!(allow["path_regexes"].as_array().unwrap().len(), 2);
     assert_eq!(allow["stopwords"][0].as_str(), Some("notsecret"));
     assert_eq!(allow["commits"].as_array().unwrap().len(), 1);
     let per_rule = cfg["allow"]["rule"].as_array().unwrap();
-    assert!(per_rule.iter().any(|a| a["id"].as_str() == Some("acme-session-key")
-        && a["stopwords"][0].as_str() == Some("qafixture")));
-    assert!(per_rule.iter().any(|a| a["id"].as_str() == Some("acme-internal-token")
-        && a["path_regexes"][0].as_str() == Some("^docs/")));
+    assert!(
+        per_rule
+            .iter()
+            .any(|a| a["id"].as_str() == Some("acme-session-key")
+                && a["stopwords"][0].as_str() == Some("qafixture"))
+    );
+    assert!(
+        per_rule
+            .iter()
+            .any(|a| a["id"].as_str() == Some("acme-internal-token")
+                && a["path_regexes"][0].as_str() == Some("^docs/"))
+    );
 
     // It loads and its rules work in a real scan.
     fs::write(d.join("leakhound.toml"), &out).unwrap();

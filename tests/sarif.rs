@@ -5,7 +5,9 @@
 mod common;
 
 use common::*;
-use leakhound::finding::{Finding, Occurrence, OriginalLocation, occurrence_fingerprint, secret_id};
+use leakhound::finding::{
+    Finding, Occurrence, OriginalLocation, occurrence_fingerprint, secret_id,
+};
 use leakhound::origin::{CommitMeta, Origin};
 use leakhound::pipeline::StatsSnapshot;
 use leakhound::report::{Report, Suppressed, VcsInfo};
@@ -24,7 +26,11 @@ fn plant(dir: &std::path::Path) -> (String, String, String) {
     let shop = shopify_token();
     let sg = sendgrid_key();
     fs::create_dir_all(dir.join("src/deep")).unwrap();
-    fs::write(dir.join("src/app.py"), format!("import os\n\nSLACK = \"{slack}\"\n")).unwrap();
+    fs::write(
+        dir.join("src/app.py"),
+        format!("import os\n\nSLACK = \"{slack}\"\n"),
+    )
+    .unwrap();
     fs::write(
         dir.join("src/deep/shop file.rb"),
         format!("# config\n  token: '{shop}'  # shop\n"),
@@ -42,21 +48,38 @@ fn folder_scan_is_schema_valid_and_github_ready() {
     assert_eq!(run.code, 1, "{}", run.stderr);
     for secret in [&slack, &shop, &sg] {
         assert!(!run.stdout.contains(secret.as_str()), "raw secret in SARIF");
-        assert!(!run.stdout.contains(&secret[8..]), "part of a secret in SARIF");
+        assert!(
+            !run.stdout.contains(&secret[8..]),
+            "part of a secret in SARIF"
+        );
     }
     assert_eq!(log["version"], "2.1.0");
     let driver = &log["runs"][0]["tool"]["driver"];
     assert_eq!(driver["name"], "leakhound");
     assert_eq!(driver["version"], env!("CARGO_PKG_VERSION"));
-    assert!(driver["informationUri"].as_str().unwrap().starts_with("https://"));
+    assert!(
+        driver["informationUri"]
+            .as_str()
+            .unwrap()
+            .starts_with("https://")
+    );
 
     // One descriptor per rule that fired, each GitHub-ready.
     let rules = driver["rules"].as_array().unwrap();
     let mut ids: Vec<&str> = rules.iter().map(|r| r["id"].as_str().unwrap()).collect();
     ids.sort();
-    assert_eq!(ids, ["sendgrid-api-key", "shopify-access-token", "slack-bot-token"]);
+    assert_eq!(
+        ids,
+        [
+            "sendgrid-api-key",
+            "shopify-access-token",
+            "slack-bot-token"
+        ]
+    );
     for r in rules {
-        let sev = r["properties"]["security-severity"].as_str().expect("string");
+        let sev = r["properties"]["security-severity"]
+            .as_str()
+            .expect("string");
         let n: f64 = sev.parse().unwrap();
         assert!((0.1..=10.0).contains(&n));
         let tags: Vec<&str> = r["properties"]["tags"]
@@ -65,7 +88,10 @@ fn folder_scan_is_schema_valid_and_github_ready() {
             .iter()
             .map(|t| t.as_str().unwrap())
             .collect();
-        assert!(tags.contains(&"security") && tags.contains(&"secret"), "{tags:?}");
+        assert!(
+            tags.contains(&"security") && tags.contains(&"secret"),
+            "{tags:?}"
+        );
         assert!(tags.len() <= 20);
         let md = r["help"]["markdown"].as_str().unwrap();
         assert!(md.contains("How to rotate"), "{md}");
@@ -74,7 +100,12 @@ fn folder_scan_is_schema_valid_and_github_ready() {
         assert!(r["fullDescription"]["text"].as_str().unwrap().len() > 3);
     }
     let slack_rule = rules.iter().find(|r| r["id"] == "slack-bot-token").unwrap();
-    assert!(slack_rule["help"]["markdown"].as_str().unwrap().contains("https://"));
+    assert!(
+        slack_rule["help"]["markdown"]
+            .as_str()
+            .unwrap()
+            .contains("https://")
+    );
 
     // Results: one per secret, repository-relative locations, redacted snippets.
     let json = scan_json(dir.path(), &[]).json();
@@ -93,7 +124,9 @@ fn folder_scan_is_schema_valid_and_github_ready() {
             .unwrap();
         assert_eq!(r["partialFingerprints"]["leakhound/v1"], jf["secret_id"]);
         assert!(
-            r["partialFingerprints"].get("primaryLocationLineHash").is_none(),
+            r["partialFingerprints"]
+                .get("primaryLocationLineHash")
+                .is_none(),
             "the upload action computes it for files in the tree"
         );
         let rule_name = jf["rule_name"].as_str().unwrap();
@@ -104,7 +137,12 @@ fn folder_scan_is_schema_valid_and_github_ready() {
         assert_eq!(loc["region"]["startLine"], o["line"]);
         assert_eq!(loc["region"]["startColumn"], o["column"]);
         assert_eq!(loc["region"]["endColumn"], o["end_column"]);
-        assert!(loc["region"]["snippet"]["text"].as_str().unwrap().contains("…("));
+        assert!(
+            loc["region"]["snippet"]["text"]
+                .as_str()
+                .unwrap()
+                .contains("…(")
+        );
     }
     let uris: HashSet<&str> = res
         .iter()
@@ -118,7 +156,10 @@ fn folder_scan_is_schema_valid_and_github_ready() {
         uris,
         HashSet::from(["mail.env", "src/app.py", "src/deep/shop%20file.rb"])
     );
-    let slack_res = res.iter().find(|r| r["ruleId"] == "slack-bot-token").unwrap();
+    let slack_res = res
+        .iter()
+        .find(|r| r["ruleId"] == "slack-bot-token")
+        .unwrap();
     assert_eq!(slack_res["level"], "error");
 }
 
@@ -126,7 +167,11 @@ fn folder_scan_is_schema_valid_and_github_ready() {
 fn show_secrets_puts_the_value_only_in_a_property() {
     let dir = tempfile::tempdir().unwrap();
     let token = slack_token();
-    fs::write(dir.path().join("a.js"), format!("const t = '{token}'; // {token}\n")).unwrap();
+    fs::write(
+        dir.path().join("a.js"),
+        format!("const t = '{token}'; // {token}\n"),
+    )
+    .unwrap();
     let (_, log) = scan_sarif(dir.path(), &["--show-secrets"]);
     let r = &results(&log)[0];
     assert_eq!(r["properties"]["secret"], token.as_str());
@@ -136,7 +181,10 @@ fn show_secrets_puts_the_value_only_in_a_property() {
         .unwrap()
         .remove("secret");
     let text = serde_json::to_string(&without).unwrap();
-    assert!(!text.contains(&token[8..]), "secret outside the property: {text}");
+    assert!(
+        !text.contains(&token[8..]),
+        "secret outside the property: {text}"
+    );
     let snippet = r["locations"][0]["physicalLocation"]["region"]["snippet"]["text"]
         .as_str()
         .unwrap();
@@ -172,14 +220,25 @@ fn all_rules_and_category() {
     assert_eq!(run.code, 0);
     let shipped = RuleSet::shipped().unwrap().rules.len();
     assert_eq!(
-        log["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap().len(),
+        log["runs"][0]["tool"]["driver"]["rules"]
+            .as_array()
+            .unwrap()
+            .len(),
         shipped
     );
-    assert_eq!(log["runs"][0]["automationDetails"]["id"], "leakhound/folder");
+    assert_eq!(
+        log["runs"][0]["automationDetails"]["id"],
+        "leakhound/folder"
+    );
     assert!(results(&log).is_empty());
     // Without the flag, only rules that fired are described.
     let (_, log) = scan_sarif(dir.path(), &[]);
-    assert!(log["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap().is_empty());
+    assert!(
+        log["runs"][0]["tool"]["driver"]["rules"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
     assert!(log["runs"][0].get("automationDetails").is_none());
 }
 
@@ -188,9 +247,13 @@ fn output_file_and_stdin_are_valid_too() {
     let dir = tempfile::tempdir().unwrap();
     let token = sendgrid_key();
     fs::write(dir.path().join("x.txt"), format!("k={token}\n")).unwrap();
-    let run = run_in(dir.path(), &["scan", "-f", "sarif", "-o", "out.sarif", "x.txt"]);
+    let run = run_in(
+        dir.path(),
+        &["scan", "-f", "sarif", "-o", "out.sarif", "x.txt"],
+    );
     assert_eq!(run.code, 1, "{}", run.stderr);
-    let log: Value = serde_json::from_slice(&fs::read(dir.path().join("out.sarif")).unwrap()).unwrap();
+    let log: Value =
+        serde_json::from_slice(&fs::read(dir.path().join("out.sarif")).unwrap()).unwrap();
     assert_valid_sarif(&log);
     assert_eq!(results(&log).len(), 1);
 
@@ -204,7 +267,9 @@ fn output_file_and_stdin_are_valid_too() {
     assert_valid_sarif(&log);
     let r = &results(&log)[0];
     assert!(
-        r["partialFingerprints"].get("primaryLocationLineHash").is_some(),
+        r["partialFingerprints"]
+            .get("primaryLocationLineHash")
+            .is_some(),
         "stdin cannot be hashed by the upload action"
     );
 }
@@ -237,7 +302,8 @@ fn golden_shape() {
         rule["help"]["markdown"] = Value::from("HELP (markdown)");
     }
     let got = serde_json::to_string_pretty(&log).unwrap() + "\n";
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/sarif/golden.sarif.json");
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/sarif/golden.sarif.json");
     if std::env::var_os("UPDATE_GOLDEN").is_some() {
         fs::write(&path, &got).unwrap();
     }
@@ -336,7 +402,10 @@ fn history_findings_carry_provenance_and_a_line_hash_only_when_the_file_is_gone(
             "github-pat-classic",
             &gone_secret,
             vec![occurrence(
-                Origin::GitCommit { commit: Arc::clone(&c), path: "old/deleted.env".into() },
+                Origin::GitCommit {
+                    commit: Arc::clone(&c),
+                    path: "old/deleted.env".into(),
+                },
                 3,
                 &gone_sid,
             )],
@@ -345,7 +414,10 @@ fn history_findings_carry_provenance_and_a_line_hash_only_when_the_file_is_gone(
             "github-pat-classic",
             &kept_secret,
             vec![occurrence(
-                Origin::GitCommit { commit: Arc::clone(&c), path: "src/live.rs".into() },
+                Origin::GitCommit {
+                    commit: Arc::clone(&c),
+                    path: "src/live.rs".into(),
+                },
                 7,
                 &kept_sid,
             )],
@@ -363,7 +435,10 @@ fn history_findings_carry_provenance_and_a_line_hash_only_when_the_file_is_gone(
     let run = &log["runs"][0];
     let prov = &run["versionControlProvenance"][0];
     assert_eq!(prov["repositoryUri"], "https://github.com/acme/app");
-    assert_eq!(prov["revisionId"], vcs.revision_id.clone().unwrap().as_str());
+    assert_eq!(
+        prov["revisionId"],
+        vcs.revision_id.clone().unwrap().as_str()
+    );
     assert_eq!(prov["branch"], "main");
     let res = results(&log);
     let by_uri = |uri: &str| {
@@ -376,21 +451,36 @@ fn history_findings_carry_provenance_and_a_line_hash_only_when_the_file_is_gone(
         gone["partialFingerprints"]["primaryLocationLineHash"],
         format!("{gone_sid}:1")
     );
-    assert_eq!(gone["partialFingerprints"]["leakhound/v1"], gone_sid.as_str());
+    assert_eq!(
+        gone["partialFingerprints"]["leakhound/v1"],
+        gone_sid.as_str()
+    );
     assert_eq!(gone["properties"]["commit"], c.id.as_str());
-    assert_eq!(gone["properties"]["author"], "Ada Lovelace <ada@example.com>");
+    assert_eq!(
+        gone["properties"]["author"],
+        "Ada Lovelace <ada@example.com>"
+    );
     assert_eq!(gone["properties"]["date"], "2024-05-01T10:00:00Z");
     let live = by_uri("src/live.rs");
-    assert!(live["partialFingerprints"].get("primaryLocationLineHash").is_none());
-    assert_eq!(live["partialFingerprints"]["leakhound/v1"], kept_sid.as_str());
+    assert!(
+        live["partialFingerprints"]
+            .get("primaryLocationLineHash")
+            .is_none()
+    );
+    assert_eq!(
+        live["partialFingerprints"]["leakhound/v1"],
+        kept_sid.as_str()
+    );
 
     // Without tree information every path counts as present.
     let r = report(&findings, &stats, &rules, None, None);
     let log = leakhound::report::sarif::to_value(&r).unwrap();
     assert_valid_sarif(&log);
-    assert!(results(&log).iter().all(|r| r["partialFingerprints"]
-        .get("primaryLocationLineHash")
-        .is_none()));
+    assert!(results(&log).iter().all(|r| {
+        r["partialFingerprints"]
+            .get("primaryLocationLineHash")
+            .is_none()
+    }));
     // The working directory names the repository when nothing better is known.
     let uri = log["runs"][0]["versionControlProvenance"][0]["repositoryUri"]
         .as_str()
@@ -404,7 +494,13 @@ fn source_map_originals_become_related_locations() {
     let stats = stats();
     let secret = fake("github:ghp");
     let sid = secret_id("github-pat-classic", secret.as_bytes());
-    let mut o = occurrence(Origin::File { path: "dist/app.min.js".into() }, 1, &sid);
+    let mut o = occurrence(
+        Origin::File {
+            path: "dist/app.min.js".into(),
+        },
+        1,
+        &sid,
+    );
     o.column = 18_004;
     o.end_column = 18_044;
     o.original = Some(OriginalLocation {
@@ -414,7 +510,9 @@ fn source_map_originals_become_related_locations() {
     });
     let inner = occurrence(
         Origin::Artifact {
-            parent: Box::new(Origin::File { path: "dist/app.min.js.map".into() }),
+            parent: Box::new(Origin::File {
+                path: "dist/app.min.js.map".into(),
+            }),
             inner: "webpack:///src/config.ts".into(),
         },
         12,
@@ -434,17 +532,19 @@ fn source_map_originals_become_related_locations() {
     assert_eq!(rel["physicalLocation"]["region"]["startColumn"], 7);
     let locs = res["locations"].as_array().unwrap();
     assert_eq!(locs.len(), 2);
-    assert_eq!(
-        locs[0]["physicalLocation"]["region"]["startColumn"],
-        18_004
-    );
+    assert_eq!(locs[0]["physicalLocation"]["region"]["startColumn"], 18_004);
     // The embedded file's line numbers are not the outer file's: no region, a message instead.
     assert_eq!(
         locs[1]["physicalLocation"]["artifactLocation"]["uri"],
         "dist/app.min.js.map"
     );
     assert!(locs[1]["physicalLocation"].get("region").is_none());
-    assert!(locs[1]["message"]["text"].as_str().unwrap().contains("webpack:///src/config.ts"));
+    assert!(
+        locs[1]["message"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("webpack:///src/config.ts")
+    );
     assert!(!serde_json::to_string(&log).unwrap().contains(&secret[8..]));
 }
 
@@ -456,7 +556,15 @@ fn limits_truncate_deterministically() {
     let secret = fake("github:ghp");
     let sid = secret_id("github-pat-classic", secret.as_bytes());
     let occs: Vec<Occurrence> = (0..1_005)
-        .map(|i| occurrence(Origin::File { path: format!("f{i:04}.txt") }, 1, &sid))
+        .map(|i| {
+            occurrence(
+                Origin::File {
+                    path: format!("f{i:04}.txt"),
+                },
+                1,
+                &sid,
+            )
+        })
         .collect();
     let findings = vec![finding("github-pat-classic", &secret, occs)];
     let r = report(&findings, &stats, &rules, None, None);
@@ -469,7 +577,12 @@ fn limits_truncate_deterministically() {
     assert_eq!(warnings.len(), 1, "{warnings:?}");
     assert!(warnings[0].contains("5 locations left out"), "{warnings:?}");
     let notes = &log["runs"][0]["invocations"][0]["toolExecutionNotifications"];
-    assert!(notes[0]["message"]["text"].as_str().unwrap().contains("left out"));
+    assert!(
+        notes[0]["message"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("left out")
+    );
     let (again, _) = leakhound::report::sarif::render(&r).unwrap();
     assert_eq!(bytes, again);
 }
@@ -482,5 +595,8 @@ fn the_schema_check_rejects_invalid_sarif() {
                    "results": [{ "message": { "text": "m" }, "level": "fatal" }] }]
     });
     let caught = std::panic::catch_unwind(|| assert_valid_sarif(&bad));
-    assert!(caught.is_err(), "an invalid level must fail the schema check");
+    assert!(
+        caught.is_err(),
+        "an invalid level must fail the schema check"
+    );
 }

@@ -17,13 +17,37 @@ fn inline_markers_work_in_every_comment_syntax() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     let files: Vec<(&str, String)> = vec![
-        ("a.py", format!("TOKEN = '{}'  # leakhound:allow\n", slack_token())),
-        ("b.js", format!("const t = '{}'; // gitleaks:allow\n", slack_token())),
-        ("c.c", format!("char *t = \"{}\"; /* leakhound:allow */\n", slack_token())),
-        ("d.html", format!("<meta content=\"{}\"> <!-- leakhound:allow -->\n", slack_token())),
-        ("e.sql", format!("SELECT '{}'; -- pragma: allowlist secret\n", slack_token())),
-        ("f.ini", format!("token = {} ; leakhound:allow\n", slack_token())),
-        ("g.yml", format!("token: {} # pragma: allowlist secret\n", slack_token())),
+        (
+            "a.py",
+            format!("TOKEN = '{}'  # leakhound:allow\n", slack_token()),
+        ),
+        (
+            "b.js",
+            format!("const t = '{}'; // gitleaks:allow\n", slack_token()),
+        ),
+        (
+            "c.c",
+            format!("char *t = \"{}\"; /* leakhound:allow */\n", slack_token()),
+        ),
+        (
+            "d.html",
+            format!(
+                "<meta content=\"{}\"> <!-- leakhound:allow -->\n",
+                slack_token()
+            ),
+        ),
+        (
+            "e.sql",
+            format!("SELECT '{}'; -- pragma: allowlist secret\n", slack_token()),
+        ),
+        (
+            "f.ini",
+            format!("token = {} ; leakhound:allow\n", slack_token()),
+        ),
+        (
+            "g.yml",
+            format!("token: {} # pragma: allowlist secret\n", slack_token()),
+        ),
     ];
     for (name, text) in &files {
         fs::write(d.join(name), text).unwrap();
@@ -48,7 +72,9 @@ fn inline_markers_work_in_every_comment_syntax() {
     // The human summary says how many and why.
     let human = run_in(d, &["scan", "."]);
     assert!(
-        human.stdout.contains(&format!("Suppressed: {} by inline ignore", files.len())),
+        human
+            .stdout
+            .contains(&format!("Suppressed: {} by inline ignore", files.len())),
         "{}",
         human.stdout
     );
@@ -78,9 +104,17 @@ fn baseline_round_trip() {
     // Writing the baseline accepts everything: nothing left to report, exit 0.
     let run = scan_json(d, &["--write-baseline", "baseline.json"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(run.stderr.contains("wrote baseline.json (2 secrets accepted)"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("wrote baseline.json (2 secrets accepted)"),
+        "{}",
+        run.stderr
+    );
     let text = fs::read_to_string(d.join("baseline.json")).unwrap();
-    assert!(!text.contains(&a) && !text.contains(&a[8..]), "raw secret in baseline");
+    assert!(
+        !text.contains(&a) && !text.contains(&a[8..]),
+        "raw secret in baseline"
+    );
     assert!(!text.contains(&b[8..]), "raw secret in baseline");
     let base: Value = serde_json::from_str(&text).unwrap();
     assert_eq!(base["schema"], "leakhound/baseline/v1");
@@ -90,7 +124,12 @@ fn baseline_round_trip() {
     assert_eq!(entries[0]["rule_id"], "shopify-access-token");
     assert_eq!(entries[1]["rule_id"], "slack-bot-token");
     assert_eq!(entries[1]["paths"], serde_json::json!(["one.py", "two.py"]));
-    assert!(entries[1]["redacted"].as_str().unwrap().starts_with("xoxb…("));
+    assert!(
+        entries[1]["redacted"]
+            .as_str()
+            .unwrap()
+            .starts_with("xoxb…(")
+    );
     let mut ids: Vec<String> = entries
         .iter()
         .map(|e| e["secret_id"].as_str().unwrap().to_string())
@@ -102,7 +141,11 @@ fn baseline_round_trip() {
     assert_eq!(fs::read_to_string(d.join("baseline.json")).unwrap(), text);
 
     // Rescan with the baseline: nothing new, even after lines move.
-    fs::write(d.join("one.py"), format!("\n\n# moved\nB = '{b}'\nA = '{a}'\n")).unwrap();
+    fs::write(
+        d.join("one.py"),
+        format!("\n\n# moved\nB = '{b}'\nA = '{a}'\n"),
+    )
+    .unwrap();
     let run = scan_json(d, &["--baseline", "baseline.json"]);
     assert_eq!(run.code, 0, "{}", run.stdout);
     let report = run.json();
@@ -122,9 +165,16 @@ fn baseline_round_trip() {
     let (_, log) = scan_sarif(d, &["--baseline", "baseline.json"]);
     assert_eq!(log["runs"][0]["results"].as_array().unwrap().len(), 1);
     // --no-filters ignores the baseline.
-    assert_eq!(findings(&scan_json(d, &["--baseline", "baseline.json", "--no-filters"]).json()).len(), 3);
+    assert_eq!(
+        findings(&scan_json(d, &["--baseline", "baseline.json", "--no-filters"]).json()).len(),
+        3
+    );
     // A broken baseline is an error, not an empty baseline.
-    fs::write(d.join("bad.json"), "{\"schema\": \"other\", \"secrets\": []}").unwrap();
+    fs::write(
+        d.join("bad.json"),
+        "{\"schema\": \"other\", \"secrets\": []}",
+    )
+    .unwrap();
     let run = scan_json(d, &["--baseline", "bad.json"]);
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("bad.json"), "{}", run.stderr);
@@ -139,15 +189,32 @@ fn summary_counts_each_mechanism() {
     scan_json(d, &["--write-baseline", "b.json"]);
     fs::create_dir(d.join("fixtures")).unwrap();
     fs::write(d.join("fixtures/f.txt"), format!("t = {}\n", slack_token())).unwrap();
-    fs::write(d.join("c.txt"), format!("t = {} # leakhound:allow\n", slack_token())).unwrap();
-    fs::write(d.join("leakhound.toml"), "[allow]\npaths = [\"fixtures/**\"]\n").unwrap();
+    fs::write(
+        d.join("c.txt"),
+        format!("t = {} # leakhound:allow\n", slack_token()),
+    )
+    .unwrap();
+    fs::write(
+        d.join("leakhound.toml"),
+        "[allow]\npaths = [\"fixtures/**\"]\n",
+    )
+    .unwrap();
     let run = scan_json(d, &["--baseline", "b.json"]);
     assert_eq!(run.code, 0, "{}", run.stdout);
     let s = &run.json()["summary"]["suppressed"];
-    assert_eq!((s["inline"].as_u64(), s["allowlist"].as_u64(), s["baseline"].as_u64()), (Some(1), Some(1), Some(1)));
+    assert_eq!(
+        (
+            s["inline"].as_u64(),
+            s["allowlist"].as_u64(),
+            s["baseline"].as_u64()
+        ),
+        (Some(1), Some(1), Some(1))
+    );
     let human = run_in(d, &["scan", "--baseline", "b.json", "."]);
     assert!(
-        human.stdout.contains("Suppressed: 1 by inline ignore, 1 by allowlist, 1 by baseline."),
+        human
+            .stdout
+            .contains("Suppressed: 1 by inline ignore, 1 by allowlist, 1 by baseline."),
         "{}",
         human.stdout
     );
@@ -163,9 +230,16 @@ fn gitleaksignore_fingerprints_are_honoured() {
         format!("A=1\nSLACK={}\nOTHER={}\n", slack_token(), slack_token()),
     )
     .unwrap();
-    fs::write(d.join("k.txt"), format!("x\ny\naws {}\n", format!("AKIA{}", fake("base32:16")))).unwrap();
+    fs::write(
+        d.join("k.txt"),
+        format!("x\ny\naws AKIA{}\n", fake("base32:16")),
+    )
+    .unwrap();
     let before = occurrences(&scan_json(d, &[]).json());
-    assert!(before.iter().any(|o| o.0 == "aws-access-key-id"), "{before:?}");
+    assert!(
+        before.iter().any(|o| o.0 == "aws-access-key-id"),
+        "{before:?}"
+    );
     fs::write(
         d.join(".gitleaksignore"),
         "# accepted\ncfg/app.env:slack-bot-token:2\n0123456789abcdef0123456789abcdef01234567:k.txt:aws-access-token:3\nnot a fingerprint\n",
@@ -174,12 +248,19 @@ fn gitleaksignore_fingerprints_are_honoured() {
     let run = scan_json(d, &[]);
     let left = occurrences(&run.json());
     assert_eq!(
-        left.iter().map(|o| (o.0.as_str(), o.1.as_str(), o.2)).collect::<Vec<_>>(),
+        left.iter()
+            .map(|o| (o.0.as_str(), o.1.as_str(), o.2))
+            .collect::<Vec<_>>(),
         vec![("slack-bot-token", "cfg/app.env", 3)],
         "{left:?}"
     );
     assert_eq!(run.json()["summary"]["suppressed"]["baseline"], 2);
-    assert!(run.stderr.contains(".gitleaksignore: 1 line not of the form"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains(".gitleaksignore: 1 line not of the form"),
+        "{}",
+        run.stderr
+    );
 }
 
 fn history_finding(commit: &str) -> Finding {
@@ -193,7 +274,10 @@ fn history_finding(commit: &str) -> Finding {
         timestamp: 0,
         summary: String::new(),
     });
-    let origin = Origin::GitCommit { commit: c, path: "src/a.rs".into() };
+    let origin = Origin::GitCommit {
+        commit: c,
+        path: "src/a.rs".into(),
+    };
     Finding {
         rule_id: "github-pat-classic".into(),
         secret_id: sid.clone(),
@@ -221,7 +305,10 @@ fn history_finding(commit: &str) -> Finding {
 #[test]
 fn commit_allowlists_drop_history_occurrences() {
     let allowed = "aaaaaaa1111111111111111111111111111111111";
-    let mut list = vec![history_finding(allowed), history_finding("bbbbbbb2222222222222222222222222222222222")];
+    let mut list = vec![
+        history_finding(allowed),
+        history_finding("bbbbbbb2222222222222222222222222222222222"),
+    ];
     let mut s = Suppression::inline_only();
     s.global = Some(
         Allowlist::compile(&AllowSpec {
@@ -233,5 +320,12 @@ fn commit_allowlists_drop_history_occurrences() {
     let counts = s.apply(&mut list).unwrap();
     assert_eq!(counts.allowlist, 1);
     assert_eq!(list.len(), 1);
-    assert!(list[0].occurrences[0].commit.as_ref().unwrap().id.starts_with("bbbbbbb"));
+    assert!(
+        list[0].occurrences[0]
+            .commit
+            .as_ref()
+            .unwrap()
+            .id
+            .starts_with("bbbbbbb")
+    );
 }

@@ -30,7 +30,11 @@ pub fn load_settings(common: &CommonArgs, root: &Path) -> Result<(RuleSet, Suppr
     };
     let root_display = {
         let s = root.to_string_lossy();
-        let s = s.strip_prefix("./").unwrap_or(&s).trim_end_matches('/').to_string();
+        let s = s
+            .strip_prefix("./")
+            .unwrap_or(&s)
+            .trim_end_matches('/')
+            .to_string();
         (!s.is_empty() && s != ".").then_some(s)
     };
     if common.no_filters {

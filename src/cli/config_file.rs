@@ -234,9 +234,8 @@ impl LoadedConfig {
     /// Apply the config to the shipped rules and compile its allowlists.
     pub fn resolve(&self, shipped: &[SourcedRule]) -> Result<Resolved, ConfigError> {
         let c = &self.config;
-        let known = |id: &str| {
-            shipped.iter().any(|r| r.def.id == id) || c.rules.iter().any(|r| r.id == id)
-        };
+        let known =
+            |id: &str| shipped.iter().any(|r| r.def.id == id) || c.rules.iter().any(|r| r.id == id);
         for id in &c.extend.disable {
             if !known(id) {
                 return Err(self.error(

@@ -71,10 +71,7 @@ fn push_all(t: &mut Table, key: &str, vals: Vec<String>) {
 pub fn convert(name: &str, text: &str) -> Result<Imported> {
     let doc: Table = match toml::from_str(text) {
         Ok(d) => d,
-        Err(e) => bail!(
-            "{name}: {}",
-            crate::rules::load::toml_error_line(text, &e)
-        ),
+        Err(e) => bail!("{name}: {}", crate::rules::load::toml_error_line(text, &e)),
     };
     let shipped = crate::rules::load::shipped_rules()?;
     let mut out = Out::default();
@@ -87,11 +84,15 @@ pub fn convert(name: &str, text: &str) -> Result<Imported> {
                     for r in rules {
                         match r.as_table() {
                             Some(t) => rule(t, &mut out),
-                            None => out.unconverted.push("a `rules` entry that is not a table".into()),
+                            None => out
+                                .unconverted
+                                .push("a `rules` entry that is not a table".into()),
                         }
                     }
                 }
-                None => out.unconverted.push("`rules` is not an array of tables".into()),
+                None => out
+                    .unconverted
+                    .push("`rules` is not an array of tables".into()),
             },
             "allowlist" => match value.as_table() {
                 Some(t) => allowlist(t, None, "[allowlist]", &mut out),
@@ -100,8 +101,12 @@ pub fn convert(name: &str, text: &str) -> Result<Imported> {
             "allowlists" => {
                 for (i, a) in value.as_array().into_iter().flatten().enumerate() {
                     match a.as_table() {
-                        Some(t) => allowlist(t, None, &format!("[[allowlists]] #{}", i + 1), &mut out),
-                        None => out.unconverted.push("an `allowlists` entry that is not a table".into()),
+                        Some(t) => {
+                            allowlist(t, None, &format!("[[allowlists]] #{}", i + 1), &mut out)
+                        }
+                        None => out
+                            .unconverted
+                            .push("an `allowlists` entry that is not a table".into()),
                     }
                 }
             }
@@ -112,7 +117,8 @@ pub fn convert(name: &str, text: &str) -> Result<Imported> {
     }
     if !out.rules.is_empty() {
         out.notes.push(
-            "imported rules have severity \"high\" (gitleaks rules carry none); adjust per rule".into(),
+            "imported rules have severity \"high\" (gitleaks rules carry none); adjust per rule"
+                .into(),
         );
     }
     Ok(render(name, doc.get("title").and_then(Value::as_str), out))
@@ -174,7 +180,11 @@ fn slug_id(id: &str) -> String {
 }
 
 fn rule(t: &Table, out: &mut Out) {
-    let raw_id = t.get("id").and_then(Value::as_str).unwrap_or("").to_string();
+    let raw_id = t
+        .get("id")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
     let label = if raw_id.is_empty() {
         "a rule without an id".to_string()
     } else {
@@ -186,11 +196,14 @@ fn rule(t: &Table, out: &mut Out) {
     }
     let id = slug_id(&raw_id);
     if !id_well_formed(&id) {
-        out.unconverted.push(format!("{label}: id cannot be made kebab case"));
+        out.unconverted
+            .push(format!("{label}: id cannot be made kebab case"));
         return;
     }
     if id != raw_id {
-        out.notes.push(format!("{label} is `{id}` (leakhound ids are lower-case kebab case)"));
+        out.notes.push(format!(
+            "{label} is `{id}` (leakhound ids are lower-case kebab case)"
+        ));
     }
     let Some(regex) = t.get("regex").and_then(Value::as_str) else {
         out.unconverted.push(format!(
@@ -198,7 +211,10 @@ fn rule(t: &Table, out: &mut Out) {
         ));
         return;
     };
-    let group = t.get("secretGroup").and_then(Value::as_integer).unwrap_or(0);
+    let group = t
+        .get("secretGroup")
+        .and_then(Value::as_integer)
+        .unwrap_or(0);
     let regex = match secret_regex(regex, group) {
         Ok(r) => r,
         Err(e) => {
@@ -273,7 +289,9 @@ fn rule(t: &Table, out: &mut Out) {
             Some(e) if (0.0..=8.0).contains(&e) => {
                 r.insert("min_entropy".into(), Value::Float(e));
             }
-            _ => out.unconverted.push(format!("{label}: entropy is not a number from 0 to 8")),
+            _ => out
+                .unconverted
+                .push(format!("{label}: entropy is not a number from 0 to 8")),
         }
     }
     if let Some(p) = t.get("path").and_then(Value::as_str) {
@@ -290,7 +308,9 @@ fn rule(t: &Table, out: &mut Out) {
         match k.as_str() {
             "id" | "description" | "regex" | "secretGroup" | "keywords" | "entropy" | "path"
             | "allowlist" | "allowlists" => {}
-            "tags" => out.notes.push(format!("{label}: tags are not carried over")),
+            "tags" => out
+                .notes
+                .push(format!("{label}: tags are not carried over")),
             other => out
                 .unconverted
                 .push(format!("{label}: `{other}` has no leakhound equivalent")),
@@ -345,7 +365,10 @@ pub fn secret_regex(regex: &str, group: i64) -> Result<String, String> {
             let open = head.find('<').ok_or("malformed named group")?;
             let from = start + open + 1;
             s.replace_range(from..from + n.len(), "secret");
-            if groups.iter().any(|g| g.2.as_deref() == Some("secret") && g.0 != want) {
+            if groups
+                .iter()
+                .any(|g| g.2.as_deref() == Some("secret") && g.0 != want)
+            {
                 return Err("the regex already has another group named `secret`".into());
             }
         }
@@ -464,7 +487,8 @@ fn allowlist(t: &Table, rule_id: Option<&str>, label: &str, out: &mut Out) {
     let path_regexes = strings(t.get("paths"));
     for p in &path_regexes {
         if regex::Regex::new(p).is_err() {
-            out.unconverted.push(format!("{label}: path regex {p:?} does not compile"));
+            out.unconverted
+                .push(format!("{label}: path regex {p:?} does not compile"));
         }
     }
     push_all(
@@ -479,7 +503,8 @@ fn allowlist(t: &Table, rule_id: Option<&str>, label: &str, out: &mut Out) {
     if target == "secret" {
         for p in &regexes {
             if regex::bytes::Regex::new(p).is_err() {
-                out.unconverted.push(format!("{label}: regex {p:?} does not compile"));
+                out.unconverted
+                    .push(format!("{label}: regex {p:?} does not compile"));
             }
         }
         push_all(
@@ -501,8 +526,10 @@ fn allowlist(t: &Table, rule_id: Option<&str>, label: &str, out: &mut Out) {
     push_all(&mut entry, "stopwords", strings(t.get("stopwords")));
     let commits: Vec<String> = strings(t.get("commits"));
     for c in &commits {
-        if c.len() < crate::suppress::MIN_COMMIT_PREFIX || !c.bytes().all(|b| b.is_ascii_hexdigit()) {
-            out.unconverted.push(format!("{label}: commit {c:?} is not a commit id"));
+        if c.len() < crate::suppress::MIN_COMMIT_PREFIX || !c.bytes().all(|b| b.is_ascii_hexdigit())
+        {
+            out.unconverted
+                .push(format!("{label}: commit {c:?} is not a commit id"));
         }
     }
     push_all(
@@ -510,14 +537,27 @@ fn allowlist(t: &Table, rule_id: Option<&str>, label: &str, out: &mut Out) {
         "commits",
         commits
             .into_iter()
-            .filter(|c| c.len() >= crate::suppress::MIN_COMMIT_PREFIX && c.bytes().all(|b| b.is_ascii_hexdigit()))
+            .filter(|c| {
+                c.len() >= crate::suppress::MIN_COMMIT_PREFIX
+                    && c.bytes().all(|b| b.is_ascii_hexdigit())
+            })
             .collect(),
     );
     for (k, _) in t {
-        if !["paths", "regexes", "stopwords", "commits", "regexTarget", "condition", "targetRules", "description"]
-            .contains(&k.as_str())
+        if ![
+            "paths",
+            "regexes",
+            "stopwords",
+            "commits",
+            "regexTarget",
+            "condition",
+            "targetRules",
+            "description",
+        ]
+        .contains(&k.as_str())
         {
-            out.unconverted.push(format!("{label}: `{k}` has no leakhound equivalent"));
+            out.unconverted
+                .push(format!("{label}: `{k}` has no leakhound equivalent"));
         }
     }
     if entry.is_empty() {
@@ -538,7 +578,9 @@ fn allowlist(t: &Table, rule_id: Option<&str>, label: &str, out: &mut Out) {
                 push_all(
                     &mut out.allow,
                     &k,
-                    vals.into_iter().filter_map(|x| x.as_str().map(str::to_string)).collect(),
+                    vals.into_iter()
+                        .filter_map(|x| x.as_str().map(str::to_string))
+                        .collect(),
                 );
             }
         }
@@ -570,7 +612,9 @@ fn toml_section(header: &str, t: &Table) -> String {
 
 fn render(name: &str, title: Option<&str>, out: Out) -> Imported {
     let mut s = String::new();
-    s.push_str(&format!("# leakhound.toml converted from {name} by `leakhound config import-gitleaks`.\n"));
+    s.push_str(&format!(
+        "# leakhound.toml converted from {name} by `leakhound config import-gitleaks`.\n"
+    ));
     if let Some(t) = title {
         s.push_str(&format!("# gitleaks title: {}\n", t.replace('\n', " ")));
     }
@@ -623,16 +667,31 @@ mod tests {
             secret_regex(r"key=(x)(y+)", 2).unwrap(),
             r"key=(x)(?P<secret>y+)"
         );
-        assert_eq!(secret_regex(r"key=(?:a|b)(z+)", 0).unwrap(), r"key=(?:a|b)(?P<secret>z+)");
-        assert_eq!(secret_regex(r"k=(?P<tok>z+)", 1).unwrap(), r"k=(?P<secret>z+)");
+        assert_eq!(
+            secret_regex(r"key=(?:a|b)(z+)", 0).unwrap(),
+            r"key=(?:a|b)(?P<secret>z+)"
+        );
+        assert_eq!(
+            secret_regex(r"k=(?P<tok>z+)", 1).unwrap(),
+            r"k=(?P<secret>z+)"
+        );
         assert!(secret_regex(r"k=(z)", 3).is_err());
     }
 
     #[test]
     fn simple_path_regexes_become_globs() {
-        assert_eq!(path_regex_to_glob(r"\.npmrc$").as_deref(), Some("**/*.npmrc"));
-        assert_eq!(path_regex_to_glob(r"(^|/)config\.yml$").as_deref(), Some("**/config.yml"));
-        assert_eq!(path_regex_to_glob(r"^deploy/secrets\.env$").as_deref(), Some("deploy/secrets.env"));
+        assert_eq!(
+            path_regex_to_glob(r"\.npmrc$").as_deref(),
+            Some("**/*.npmrc")
+        );
+        assert_eq!(
+            path_regex_to_glob(r"(^|/)config\.yml$").as_deref(),
+            Some("**/config.yml")
+        );
+        assert_eq!(
+            path_regex_to_glob(r"^deploy/secrets\.env$").as_deref(),
+            Some("deploy/secrets.env")
+        );
         assert_eq!(path_regex_to_glob(r"(.*?)(jpg|png)$"), None);
     }
 

@@ -106,10 +106,18 @@ pub fn write(r: &Report<'_>, out: &mut dyn Write) -> std::io::Result<()> {
 /// fits GitHub's upload limit. Deterministic: findings are kept by severity, then
 /// in report order.
 pub fn render(r: &Report<'_>) -> std::io::Result<(Vec<u8>, Vec<String>)> {
+    render_limited(r, MAX_RESULTS_PER_RUN, MAX_GZIP_BYTES)
+}
+
+fn render_limited(
+    r: &Report<'_>,
+    max_results: usize,
+    max_gzip: usize,
+) -> std::io::Result<(Vec<u8>, Vec<String>)> {
     let mut order: Vec<usize> = (0..r.findings.len()).collect();
     // Stable: equal severities keep the report's deterministic order.
     order.sort_by_key(|&i| std::cmp::Reverse(r.findings[i].severity));
-    let mut keep = order.len().min(MAX_RESULTS_PER_RUN);
+    let mut keep = order.len().min(max_results);
     loop {
         let mut warnings = Vec::new();
         if keep < r.findings.len() {
@@ -125,7 +133,8 @@ pub fn render(r: &Report<'_>) -> std::io::Result<(Vec<u8>, Vec<String>)> {
         let log = build(r, &kept, &mut warnings);
         let mut bytes = serde_json::to_vec_pretty(&log).map_err(std::io::Error::other)?;
         bytes.push(b'\n');
-        if keep == 0 || bytes.len() <= MAX_GZIP_BYTES || gzip_len(&bytes)? <= MAX_GZIP_BYTES {
+        // Compressed is never larger than raw here: only gzip when raw is over the limit.
+        if keep == 0 || bytes.len() <= max_gzip || gzip_len(&bytes)? <= max_gzip {
             return Ok((bytes, warnings));
         }
         keep /= 2;
@@ -209,7 +218,11 @@ fn build(r: &Report<'_>, kept: &[usize], warnings: &mut Vec<String>) -> Sarif {
             .collect();
         rule_ids.retain(|id| fired.contains(id));
     }
-    let index: HashMap<&str, usize> = rule_ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
+    let index: HashMap<&str, usize> = rule_ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| (*id, i))
+        .collect();
     let descriptors: Vec<ReportingDescriptor> = rule_ids
         .iter()
         .map(|id| descriptor(id, r.rules.get(id)))
@@ -316,9 +329,7 @@ fn provenance(r: &Report<'_>) -> VersionControlDetails {
             .repository_uri(uri)
             .branch(b)
             .build(),
-        (None, None) => VersionControlDetails::builder()
-            .repository_uri(uri)
-            .build(),
+        (None, None) => VersionControlDetails::builder().repository_uri(uri).build(),
     }
 }
 
@@ -458,15 +469,14 @@ fn result(
     ordered.truncate(MAX_LOCATIONS_PER_RESULT);
 
     let mut message = format!("{name} `{}`", f.redacted);
-    match ordered.first() {
-        Some(o) => match &o.origin {
+    if let Some(o) = ordered.first() {
+        match &o.origin {
             Origin::GitMessage { commit } => message.push_str(&format!(
                 " in the message of commit {}",
                 crate::origin::short(&commit.id)
             )),
             _ => message.push_str(&format!(" in {}", redactor.clean(&o.path))),
-        },
-        None => {}
+        }
     }
     if f.occurrences.len() > 1 {
         message.push_str(&format!(
@@ -715,11 +725,115 @@ mod tests {
         assert_eq!(loc.uri.as_deref(), Some("dir/a%20b%231.txt"));
         assert_eq!(loc.uri_base_id.as_deref(), Some(SRCROOT));
         let abs = artifact_location("/definitely/not/under/cwd.txt");
-        assert_eq!(abs.uri.as_deref(), Some("file:///definitely/not/under/cwd.txt"));
+        assert_eq!(
+            abs.uri.as_deref(),
+            Some("file:///definitely/not/under/cwd.txt")
+        );
         assert!(abs.uri_base_id.is_none());
         assert_eq!(
             encode_uri_ref("webpack:///src/a b.ts"),
             "webpack:///src/a%20b.ts"
+        );
+    }
+
+    fn findings(n: usize) -> Vec<Finding> {
+        (0..n)
+            .map(|i| {
+                let secret = format!("ghp_{i:036}");
+                let sid = crate::finding::secret_id("github-pat-classic", secret.as_bytes());
+                let origin = Origin::File {
+                    path: format!("f{i:03}.txt"),
+                };
+                Finding {
+                    rule_id: "github-pat-classic".into(),
+                    secret_id: sid.clone(),
+                    severity: if i % 3 == 0 {
+                        Severity::Critical
+                    } else {
+                        Severity::Medium
+                    },
+                    redacted: crate::finding::redact(&secret),
+                    secret,
+                    occurrences: vec![Occurrence {
+                        kind: origin.kind(),
+                        path: origin.display(),
+                        line: 1,
+                        column: 1,
+                        end_column: 41,
+                        fingerprint: sid,
+                        preview: "x".into(),
+                        blob_id: None,
+                        commit: None,
+                        original: None,
+                        note: None,
+                        inline_allowed: false,
+                        origin,
+                    }],
+                }
+            })
+            .collect()
+    }
+
+    fn kept_paths(bytes: &[u8]) -> Vec<String> {
+        let v: Value = serde_json::from_slice(bytes).unwrap();
+        v["runs"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                    .as_str()
+                    .unwrap()
+                    .to_string()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn result_and_size_limits_keep_the_most_severe_deterministically() {
+        let rules = crate::rules::RuleSet::shipped().unwrap();
+        let stats = crate::pipeline::StatsSnapshot {
+            blobs_scanned: 0,
+            bytes_scanned: 0,
+            skip_counts: Default::default(),
+            skipped: Vec::new(),
+            notes: Vec::new(),
+        };
+        let f = findings(12);
+        let r = Report {
+            findings: &f,
+            stats: &stats,
+            rules: &rules,
+            suppressed: Default::default(),
+            show_secrets: false,
+            verbose: false,
+            target: "folder",
+            elapsed: std::time::Duration::ZERO,
+            footer: None,
+            tree_paths: None,
+            vcs: None,
+            sarif_all_rules: false,
+            sarif_category: None,
+        };
+        // Result limit: the 4 critical findings (0, 3, 6, 9) survive, in report order.
+        let (bytes, warnings) = render_limited(&r, 4, MAX_GZIP_BYTES).unwrap();
+        assert_eq!(
+            kept_paths(&bytes),
+            ["f000.txt", "f003.txt", "f006.txt", "f009.txt"]
+        );
+        assert!(warnings[0].contains("4 of 12 findings"), "{warnings:?}");
+        assert_eq!(render_limited(&r, 4, MAX_GZIP_BYTES).unwrap().0, bytes);
+        // Size limit: halved until the compressed log fits.
+        let (full, _) = render_limited(&r, 100, MAX_GZIP_BYTES).unwrap();
+        let limit = gzip_len(&full).unwrap() - 1;
+        let (small, warnings) = render_limited(&r, 100, limit).unwrap();
+        assert!(gzip_len(&small).unwrap() <= limit);
+        let kept = kept_paths(&small);
+        assert!(kept.len() < 12 && !kept.is_empty(), "{kept:?}");
+        assert_eq!(kept[0], "f000.txt");
+        assert!(
+            warnings[0].contains(&format!("{} of 12", kept.len())),
+            "{warnings:?}"
         );
     }
 
