@@ -230,7 +230,7 @@ fn key_kind(key: &str) -> KeyKind {
     let bare = client_prefix(&upper).map_or(upper.as_str(), |p| &upper[p.len()..]);
     if URL_KEYS.iter().any(|k| bare.ends_with(k))
         || bare.ends_with("_CONNECTION_STRING")
-        || bare.ends_with("_DSN") && bare.contains("DATABASE")
+        || (bare.ends_with("_DSN") && bare.contains("DATABASE"))
     {
         return KeyKind::ConnectionUrl;
     }
@@ -341,7 +341,7 @@ fn enrich(
         }
     }
     let mut locator = Locator::new(data);
-    for (i, (entry, mut found)) in entries.iter().zip(by_entry).enumerate() {
+    for (entry, mut found) in entries.iter().zip(by_entry) {
         let kind = key_kind(&entry.key);
         let value = &data[entry.value_start..entry.value_end];
         // A value a public-by-design rule recognises is not a leak, whatever its key says.
@@ -392,7 +392,6 @@ fn enrich(
                 );
             }
         }
-        let _ = i;
         out.extend(found);
     }
     out

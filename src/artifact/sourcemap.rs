@@ -78,10 +78,16 @@ enum Loaded {
     Broken(String),
 }
 
+/// A reference URL as quoted in a note: the path only (a query string or userinfo
+/// could carry a credential, and notes never print secrets).
 fn quote_url(url: &str) -> String {
     if url.starts_with("data:") {
         return "inline data: URL".to_string();
     }
+    if url.contains("://") {
+        return "at a remote URL".to_string();
+    }
+    let url = url.split(['?', '#']).next().unwrap_or("");
     let s: String = url.chars().take(MAX_NOTE_URL_CHARS).collect();
     if s.len() < url.len() {
         format!("{s}…")
@@ -120,10 +126,9 @@ fn load(data: &[u8], origin: &Origin, files: &dyn Files, limit: u64) -> Loaded {
             };
         }
         Some(url) if url.contains("://") => {
-            return Loaded::Broken(format!(
-                "source map {} is remote and was not fetched",
-                quote_url(&url)
-            ));
+            return Loaded::Broken(
+                "source map is at a remote URL and was not fetched".to_string(),
+            );
         }
         Some(url) => {
             let clean = url.split(['?', '#']).next().unwrap_or("");
@@ -173,7 +178,7 @@ fn load(data: &[u8], origin: &Origin, files: &dyn Files, limit: u64) -> Loaded {
     {
         return Loaded::Broken(format!(
             "source map {what} is for {}, not this file; original positions not resolved",
-            quote_url(file_name(file))
+            quote_url(file_name(file).split(['?', '#']).next().unwrap_or(""))
         ));
     }
     Loaded::Map(sm)
@@ -399,4 +404,48 @@ fn public_map_detection(
         ),
         inline_allowed: false,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_the_reference_on_the_last_line() {
+        assert_eq!(
+            reference_in_tail(b"var a=1;\n//# sourceMappingURL=app.js.map\n\n").as_deref(),
+            Some("app.js.map")
+        );
+        assert_eq!(
+            reference_in_tail(b"a{b:c}\n/*# sourceMappingURL=app.css.map */").as_deref(),
+            Some("app.css.map")
+        );
+        assert_eq!(reference_in_tail(b"// sourceMappingURL= in prose\nvar a;"), None);
+        assert_eq!(reference_in_tail(b""), None);
+    }
+
+    #[test]
+    fn sniffs_maps_by_content() {
+        assert!(looks_like_map(br#"{"version":3,"sources":["a.ts"],"mappings":"AAAA"}"#));
+        assert!(looks_like_map(b")]}'\n{\"version\":3,\"mappings\":\"\"}"));
+        assert!(!looks_like_map(br#"{"name":"pkg","version":"1.0.0"}"#));
+        assert!(!looks_like_map(b"version mappings"));
+    }
+
+    #[test]
+    fn notes_never_quote_query_strings_or_remote_urls() {
+        assert_eq!(quote_url("app.js.map?token=abc"), "app.js.map");
+        assert_eq!(quote_url("https://u:p@cdn.io/app.js.map"), "at a remote URL");
+        assert_eq!(quote_url("data:application/json;base64,e30="), "inline data: URL");
+    }
+
+    #[test]
+    fn locates_the_secret_in_the_original_source() {
+        let src = "// é😀\nconst k = \"SECRET123\";\n";
+        // Mapped exactly (UTF-16 column 11 on line 1, 0-based).
+        assert_eq!(locate_in_source(src, 1, 11, b"SECRET123"), Some((2, 12)));
+        // Mapped to the statement start: found on the nearest line instead.
+        assert_eq!(locate_in_source(src, 1, 0, b"SECRET123"), Some((2, 12)));
+        assert_eq!(locate_in_source(src, 0, 0, b"ABSENT"), None);
+    }
 }
