@@ -2,6 +2,7 @@
 
 pub mod check;
 pub mod compile;
+pub mod corpus;
 pub mod generate;
 pub mod load;
 pub mod syntax;
