@@ -93,7 +93,11 @@ fn bench(dir: &Path, mb: usize, plants: usize, seed: u64) -> Result<()> {
     let mut body = String::new();
     while total < target {
         let lang = fill.lang();
-        let rel = format!("d{:03}/{}", files % 500, lang.file_name(&format!("f{files}")));
+        let rel = format!(
+            "d{:03}/{}",
+            files % 500,
+            lang.file_name(&format!("f{files}"))
+        );
         body.clear();
         let size = file_size(&mut fill, lang);
         fill.fill(lang, size / 2, &mut body);

@@ -120,7 +120,27 @@ fn run_git(cfg: &GitConfig) -> Result<u8> {
     let ctx = ScanContext::new(Arc::clone(&cfg.rules), cfg.out.blob.clone());
     let start = Instant::now();
     crate::source::git::scan_history(&ctx, &cfg.repo, &cfg.history)?;
-    finish(ctx, &cfg.out, "git history", start, None)
+    let repo = if cfg.out.format == Format::Sarif {
+        sarif_repo_context(&cfg.repo)
+    } else {
+        RepoContext::default()
+    };
+    finish_with(ctx, &cfg.out, "git history", start, None, &repo)
+}
+
+/// HEAD's paths (so SARIF knows which history findings are in files code scanning
+/// cannot hash) and the repository's identity, for `versionControlProvenance`.
+/// A repository whose HEAD cannot be read leaves both out rather than failing the report.
+fn sarif_repo_context(repo: &std::path::Path) -> RepoContext {
+    let details = crate::source::git::details::repo_details(repo).ok();
+    RepoContext {
+        tree_paths: crate::source::git::head_tree_paths(repo).ok(),
+        vcs: details.map(|d| crate::report::VcsInfo {
+            repository_uri: d.uri,
+            revision_id: d.head,
+            branch: d.branch,
+        }),
+    }
 }
 
 /// Printed under a human report when `leakhound staged` finds secrets.

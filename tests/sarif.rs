@@ -316,6 +316,7 @@ fn golden_shape() {
 fn stats() -> StatsSnapshot {
     StatsSnapshot {
         blobs_scanned: 1,
+        blobs_read: 1,
         bytes_scanned: 10,
         skip_counts: BTreeMap::new(),
         skipped: Vec::new(),

@@ -794,6 +794,7 @@ mod tests {
         let rules = crate::rules::RuleSet::shipped().unwrap();
         let stats = crate::pipeline::StatsSnapshot {
             blobs_scanned: 0,
+            blobs_read: 0,
             bytes_scanned: 0,
             skip_counts: Default::default(),
             skipped: Vec::new(),

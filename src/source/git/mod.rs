@@ -1,6 +1,7 @@
 //! Git sources: history (every commit reachable from every ref) and the index
 //! (`leakhound staged`). This module tree is the only place that imports gix.
 
+pub mod details;
 pub mod history;
 pub mod objects;
 pub mod staged;
