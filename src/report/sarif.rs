@@ -204,9 +204,11 @@ fn build(r: &Report<'_>, kept: &[usize], warnings: &mut Vec<String>) -> Sarif {
         ids.dedup();
         ids
     };
+    // A finding whose rule is not in the rule set still gets a (bare) descriptor.
+    let mut described: std::collections::HashSet<&str> = rule_ids.iter().copied().collect();
     for &i in kept {
         let id = r.findings[i].rule_id.as_str();
-        if !rule_ids.contains(&id) {
+        if described.insert(id) {
             rule_ids.push(id);
         }
     }
