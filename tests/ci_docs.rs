@@ -260,3 +260,32 @@ fn the_word_splitter_handles_quotes_and_operators() {
     // A command that does not parse is caught.
     assert!(Cli::try_parse_from(words("leakhound scan --no-such-flag")).is_err());
 }
+
+#[test]
+fn documented_configs_load() {
+    let shipped = leakhound::rules::load::shipped_rules().unwrap();
+    let mut n = 0;
+    for doc in ["docs/ci.md", "README.md"] {
+        let text = std::fs::read_to_string(root().join(doc)).unwrap();
+        let mut cur: Option<String> = None;
+        for line in text.lines() {
+            match &mut cur {
+                None if line.trim_start().starts_with("```toml") => cur = Some(String::new()),
+                Some(b) if line.trim_start().starts_with("```") => {
+                    let cfg = leakhound::cli::config_file::LoadedConfig::parse(doc, b)
+                        .unwrap_or_else(|e| panic!("{doc}: documented config does not parse: {e}"));
+                    cfg.resolve(&shipped)
+                        .unwrap_or_else(|e| panic!("{doc}: documented config is invalid: {e}"));
+                    n += 1;
+                    cur = None;
+                }
+                Some(b) => {
+                    b.push_str(line);
+                    b.push('\n');
+                }
+                None => {}
+            }
+        }
+    }
+    assert!(n >= 1, "no documented config found");
+}

@@ -339,3 +339,30 @@ fn the_project_scans_itself_clean() {
     let check = run_in(root, &["config", "check"]);
     assert_eq!(check.code, 0, "{}{}", check.stdout, check.stderr);
 }
+
+/// With `--config FILE`, allowlist paths are relative to the file's folder, so a
+/// repository-root config works for `scan dist/` too.
+#[test]
+fn explicit_config_paths_are_relative_to_the_config_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    fs::create_dir_all(d.join("dist/vendor")).unwrap();
+    fs::write(
+        d.join("dist/vendor/lib.js"),
+        format!("t='{}'\n", slack_token()),
+    )
+    .unwrap();
+    fs::write(d.join("dist/app.js"), format!("t='{}'\n", slack_token())).unwrap();
+    fs::write(
+        d.join("leakhound.toml"),
+        "[allow]\npaths = [\"dist/vendor/**\"]\n",
+    )
+    .unwrap();
+    let found = rules_found(d, &["--config", "leakhound.toml", "dist"]);
+    assert_eq!(
+        found,
+        vec![("slack-bot-token".to_string(), "dist/app.js".to_string())]
+    );
+    // Without --config, `scan dist` reads dist/leakhound.toml (there is none): both found.
+    assert_eq!(rules_found(d, &["dist"]).len(), 2);
+}

@@ -28,8 +28,14 @@ pub fn load_settings(common: &CommonArgs, root: &Path) -> Result<(RuleSet, Suppr
         Some(r) => RuleSet::compile(&r.rules)?,
         None => RuleSet::compile(&shipped)?,
     };
+    // Allowlist paths are relative to the folder holding the config file: the scan
+    // root for `root/leakhound.toml`, the file's own folder for `--config FILE`.
+    let base = match &common.config {
+        Some(file) => file.parent().unwrap_or(Path::new("")).to_path_buf(),
+        None => root.to_path_buf(),
+    };
     let root_display = {
-        let s = root.to_string_lossy();
+        let s = base.to_string_lossy();
         let s = s
             .strip_prefix("./")
             .unwrap_or(&s)
