@@ -6,6 +6,9 @@ fake secrets. Writes two trees with the same bytes:
   OUT/mapped/dist/...   bundles reference their maps (`//# sourceMappingURL=`)
   OUT/plain/dist/...    same bytes, links removed: the comment is blanked and the
                         maps are not recognisable as maps (first byte changed)
+  OUT/unlinked/dist/... same bytes, comment blanked and maps renamed `.map.json`:
+                        maps are still found by content and expanded, but no
+                        bundle is resolved through one (isolates resolution cost)
 
 Usage: artifacts_corpus.py OUT TOTAL_MB
 """
@@ -60,7 +63,7 @@ def main():
     target = total_mb * 1_000_000
     written = 0
     n = 0
-    for tree in ("mapped", "plain"):
+    for tree in ("mapped", "plain", "unlinked"):
         os.makedirs(os.path.join(out, tree, "dist", "assets"), exist_ok=True)
     # A few distinct templates, each file varied by its header line.
     templates = []
@@ -98,6 +101,11 @@ def main():
             f.write(js.replace(ref, "//" + " " * (len(ref) - 2)))
         with open(plain + ".map", "w") as f:
             f.write("x" + mp[1:])
+        unlinked = os.path.join(out, "unlinked", "dist", "assets", name)
+        with open(unlinked, "w") as f:
+            f.write(js.replace(ref, "//" + " " * (len(ref) - 2)))
+        with open(unlinked + ".map.json", "w") as f:
+            f.write(mp)
         written += len(js) + len(mp)
         n += 1
     print(f"{n} bundles, {planted} with a planted secret, {written / 1e6:.0f} MB per tree")

@@ -29,9 +29,8 @@ fn bundle(secret: &str, file: &str, with_content: bool) -> Bundle {
     let prefix = "(()=>{var g=\"é😀x\",k=\"";
     let js = format!("{prefix}{secret}\";console.log(g,k)}})();");
     let quote16 = prefix.encode_utf16().count() as u32 - 1;
-    let source = format!(
-        "// config\nexport const greeting = \"é😀x\";\nexport const KEY = \"{secret}\";\n"
-    );
+    let source =
+        format!("// config\nexport const greeting = \"é😀x\";\nexport const KEY = \"{secret}\";\n");
     let key_line = "export const KEY = ";
     let mut b = SourceMapBuilder::new(Some(file));
     let id = b.add_source(SOURCE);
@@ -40,8 +39,24 @@ fn bundle(secret: &str, file: &str, with_content: bool) -> Bundle {
     }
     b.add(0, 0, 0, 0, Some(SOURCE), None, false);
     b.add(0, 6, 1, 0, Some(SOURCE), None, false);
-    b.add(0, quote16, 2, key_line.len() as u32, Some(SOURCE), None, false);
-    b.add(0, quote16 + 1 + secret.len() as u32 + 1, 2, 60, Some(SOURCE), None, false);
+    b.add(
+        0,
+        quote16,
+        2,
+        key_line.len() as u32,
+        Some(SOURCE),
+        None,
+        false,
+    );
+    b.add(
+        0,
+        quote16 + 1 + secret.len() as u32 + 1,
+        2,
+        60,
+        Some(SOURCE),
+        None,
+        false,
+    );
     let mut out = Vec::new();
     b.into_sourcemap().to_writer(&mut out).unwrap();
     Bundle {
@@ -109,7 +124,10 @@ fn bundle_secret_reports_original_location_and_is_one_secret_with_the_map_source
     assert!(gen_occ.get("note").is_none(), "{gen_occ:#}");
     let src = occ(f, &format!("dist/assets/app.js.map!{SOURCE}"));
     assert_eq!(src["kind"], "artifact");
-    assert_eq!((src["line"].as_u64(), src["column"].as_u64()), (Some(b.orig_line), Some(b.orig_column)));
+    assert_eq!(
+        (src["line"].as_u64(), src["column"].as_u64()),
+        (Some(b.orig_line), Some(b.orig_column))
+    );
     assert!(!run.stdout.contains(&secret), "redacted by default");
 }
 
@@ -171,7 +189,10 @@ fn index_maps_with_sections_resolve() {
     let f = findings_of(&report, "stripe-secret-key");
     assert_eq!(f.len(), 1, "{report:#}");
     let o = occ(f[0], "build/app.js");
-    assert_eq!((o["line"].as_u64(), o["column"].as_u64()), (Some(3), Some(b.column)));
+    assert_eq!(
+        (o["line"].as_u64(), o["column"].as_u64()),
+        (Some(3), Some(b.column))
+    );
     assert_eq!(o["original"]["line"], b.orig_line, "{o:#}");
     assert_eq!(o["original"]["column"], b.orig_column);
     // The section's sourcesContent is expanded as a virtual file too.
@@ -195,7 +216,10 @@ fn public_map_with_sources_content_is_an_info_finding() {
     assert_eq!(f[0]["severity"], "info");
     assert_eq!(f[0]["rule_name"], "Source map publishes original source");
     assert!(
-        f[0]["rotation"]["hint"].as_str().unwrap().contains("https://"),
+        f[0]["rotation"]["hint"]
+            .as_str()
+            .unwrap()
+            .contains("https://"),
         "{:#}",
         f[0]
     );
@@ -206,7 +230,11 @@ fn public_map_with_sources_content_is_an_info_finding() {
         .map(|o| o["path"].as_str().unwrap())
         .collect();
     assert_eq!(paths, vec!["dist/app.js.map", "dist/chunk.js.map"]);
-    assert_eq!(report["findings"].as_array().unwrap().len(), 1, "{report:#}");
+    assert_eq!(
+        report["findings"].as_array().unwrap().len(),
+        1,
+        "{report:#}"
+    );
 }
 
 /// Scan `dist/app.js` (holding a secret) next to whatever `setup` writes; return
@@ -217,35 +245,55 @@ fn broken_case(setup: impl FnOnce(&Path, &Bundle)) -> Value {
     let b = bundle(&secret, "app.js", true);
     setup(dir.path(), &b);
     let run = scan_json(dir.path(), &["dist/app.js"]);
-    assert_eq!(run.code, 1, "a broken map never fails the scan: {}", run.stderr);
+    assert_eq!(
+        run.code, 1,
+        "a broken map never fails the scan: {}",
+        run.stderr
+    );
     let report = run.json();
     assert_eq!(report["summary"]["complete"], true);
     let f = findings_of(&report, "stripe-secret-key");
     assert_eq!(f.len(), 1, "{report:#}");
     let o = occ(f[0], "dist/app.js").clone();
-    assert_eq!((o["line"].as_u64(), o["column"].as_u64()), (Some(1), Some(b.column)));
+    assert_eq!(
+        (o["line"].as_u64(), o["column"].as_u64()),
+        (Some(1), Some(b.column))
+    );
     assert!(o.get("original").is_none(), "{o:#}");
     o
 }
 
 fn note(o: &Value) -> &str {
-    o["note"].as_str().unwrap_or_else(|| panic!("no note: {o:#}"))
+    o["note"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no note: {o:#}"))
 }
 
 #[test]
 fn truncated_map_json_gives_a_note() {
     let o = broken_case(|d, b| {
-        write(d, "dist/app.js", format!("{}\n//# sourceMappingURL=app.js.map\n", b.js));
+        write(
+            d,
+            "dist/app.js",
+            format!("{}\n//# sourceMappingURL=app.js.map\n", b.js),
+        );
         write(d, "dist/app.js.map", &b.map[..b.map.len() / 2]);
     });
-    assert!(note(&o).contains("source map app.js.map is invalid"), "{o:#}");
+    assert!(
+        note(&o).contains("source map app.js.map is invalid"),
+        "{o:#}"
+    );
 }
 
 #[test]
 fn out_of_range_mappings_give_a_note() {
     // "AKAA" points at source #5 of a map with one source.
     let o = broken_case(|d, b| {
-        write(d, "dist/app.js", format!("{}\n//# sourceMappingURL=app.js.map\n", b.js));
+        write(
+            d,
+            "dist/app.js",
+            format!("{}\n//# sourceMappingURL=app.js.map\n", b.js),
+        );
         write(
             d,
             "dist/app.js.map",
@@ -259,7 +307,11 @@ fn out_of_range_mappings_give_a_note() {
 fn mappings_before_the_secret_line_give_a_note() {
     let dir = tempfile::tempdir().unwrap();
     let secret = stripe();
-    write(dir.path(), "dist/app.js", format!("var a=1;\nvar k=\"{secret}\";\n"));
+    write(
+        dir.path(),
+        "dist/app.js",
+        format!("var a=1;\nvar k=\"{secret}\";\n"),
+    );
     write(
         dir.path(),
         "dist/app.js.map",
@@ -267,7 +319,10 @@ fn mappings_before_the_secret_line_give_a_note() {
     );
     let report = scan_json(dir.path(), &["dist"]).json();
     let o = occ(findings_of(&report, "stripe-secret-key")[0], "dist/app.js");
-    assert_eq!((o["line"].as_u64(), o["column"].as_u64()), (Some(2), Some(8)));
+    assert_eq!(
+        (o["line"].as_u64(), o["column"].as_u64()),
+        (Some(2), Some(8))
+    );
     assert!(o.get("original").is_none());
     assert!(note(o).contains("no mapping at this position"), "{o:#}");
 }
@@ -275,23 +330,43 @@ fn mappings_before_the_secret_line_give_a_note() {
 #[test]
 fn missing_referenced_map_gives_a_note() {
     let o = broken_case(|d, b| {
-        write(d, "dist/app.js", format!("{}\n//# sourceMappingURL=maps/app.js.map\n", b.js));
+        write(
+            d,
+            "dist/app.js",
+            format!("{}\n//# sourceMappingURL=maps/app.js.map\n", b.js),
+        );
     });
-    assert!(note(&o).contains("referenced source map maps/app.js.map not found"), "{o:#}");
+    assert!(
+        note(&o).contains("referenced source map maps/app.js.map not found"),
+        "{o:#}"
+    );
 }
 
 #[test]
 fn map_for_a_different_file_gives_a_note() {
     let o = broken_case(|d, b| {
-        write(d, "dist/app.js", format!("{}\n//# sourceMappingURL=app.js.map\n", b.js));
+        write(
+            d,
+            "dist/app.js",
+            format!("{}\n//# sourceMappingURL=app.js.map\n", b.js),
+        );
         let other = bundle("nothing", "vendor.js", true);
         write(d, "dist/app.js.map", &other.map);
     });
-    assert!(note(&o).contains("is for vendor.js, not this file"), "{o:#}");
+    assert!(
+        note(&o).contains("is for vendor.js, not this file"),
+        "{o:#}"
+    );
     // Without a `file` field the mismatch shows as the secret missing from the source.
     let o = broken_case(|d, b| {
-        write(d, "dist/app.js", format!("{}\n//# sourceMappingURL=app.js.map\n", b.js));
-        let other = bundle(&stripe(), "app.js", true).map.replace(r#""file":"app.js","#, "");
+        write(
+            d,
+            "dist/app.js",
+            format!("{}\n//# sourceMappingURL=app.js.map\n", b.js),
+        );
+        let other = bundle(&stripe(), "app.js", true)
+            .map
+            .replace(r#""file":"app.js","#, "");
         write(d, "dist/app.js.map", other);
     });
     assert!(note(&o).contains("does not match this file"), "{o:#}");
@@ -307,7 +382,10 @@ fn a_txt_file_holding_a_source_map_is_expanded() {
     let f = findings_of(&report, "stripe-secret-key");
     assert_eq!(f.len(), 1, "{report:#}");
     let o = occ(f[0], &format!("notes.txt!{SOURCE}"));
-    assert_eq!((o["line"].as_u64(), o["column"].as_u64()), (Some(b.orig_line), Some(b.orig_column)));
+    assert_eq!(
+        (o["line"].as_u64(), o["column"].as_u64()),
+        (Some(b.orig_line), Some(b.orig_column))
+    );
 }
 
 #[test]
@@ -369,10 +447,17 @@ fn dotenv_client_prefix_is_critical_and_placeholders_are_not_findings() {
             .unwrap()
     };
     let n2 = note(&by_line(2)["occurrences"][0]);
-    assert!(n2.contains("NEXT_PUBLIC_") && n2.contains("browser bundle"), "{n2}");
+    assert!(
+        n2.contains("NEXT_PUBLIC_") && n2.contains("browser bundle"),
+        "{n2}"
+    );
     assert!(note(&by_line(3)["occurrences"][0]).contains("VITE_"));
     assert_eq!(by_line(3)["occurrences"][0]["column"], 22);
-    assert!(by_line(4)["occurrences"][0].get("note").is_none_or(|n| !n.as_str().unwrap().contains("browser")));
+    assert!(
+        by_line(4)["occurrences"][0]
+            .get("note")
+            .is_none_or(|n| !n.as_str().unwrap().contains("browser"))
+    );
 }
 
 #[test]
@@ -415,7 +500,10 @@ fn rules_by_line(report: &Value, path: &str) -> Vec<(u64, String)> {
     for f in report["findings"].as_array().unwrap() {
         for o in f["occurrences"].as_array().unwrap() {
             if o["path"] == path {
-                out.push((o["line"].as_u64().unwrap(), f["rule_id"].as_str().unwrap().to_string()));
+                out.push((
+                    o["line"].as_u64().unwrap(),
+                    f["rule_id"].as_str().unwrap().to_string(),
+                ));
             }
         }
     }
@@ -483,9 +571,18 @@ fn rotated_gzip_logs_are_decompressed() {
     let run = scan_json(dir.path(), &[]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     let report = run.json();
-    assert_eq!(rules_by_line(&report, "logs/app.log.1.gz!app.log.1"), want, "{report:#}");
+    assert_eq!(
+        rules_by_line(&report, "logs/app.log.1.gz!app.log.1"),
+        want,
+        "{report:#}"
+    );
     assert_eq!(rules_by_line(&report, "logs/app.log.2"), want);
-    assert_eq!(report["summary"]["skipped"].as_object().map_or(0, |m| m.len()), 0);
+    assert_eq!(
+        report["summary"]["skipped"]
+            .as_object()
+            .map_or(0, |m| m.len()),
+        0
+    );
 }
 
 #[test]
@@ -518,8 +615,14 @@ fn fifty_megabyte_single_line_bundle_keeps_exact_columns() {
         let o = occ(f, "dist/big.js");
         assert_eq!(o["line"], 1);
         let preview = o["preview"].as_str().unwrap();
-        assert!(preview.chars().count() < 120, "short preview window: {preview}");
-        assert!(preview.starts_with('…') || o["column"].as_u64() < Some(40), "{preview}");
+        assert!(
+            preview.chars().count() < 120,
+            "short preview window: {preview}"
+        );
+        assert!(
+            preview.starts_with('…') || o["column"].as_u64() < Some(40),
+            "{preview}"
+        );
         got.push(o["column"].as_u64().unwrap());
     }
     got.sort();
@@ -539,9 +642,21 @@ fn launch_demo_finds_every_artifact_kind() {
     assert_eq!(stripe.len(), 1, "{report:#}");
     let o = occ(stripe[0], &format!("{d}/dist/assets/app.js"));
     assert_eq!(o["original"]["source"], "../../src/config.ts");
-    assert_eq!((o["original"]["line"].as_u64(), o["original"]["column"].as_u64()), (Some(5), Some(28)));
-    let m = occ(stripe[0], &format!("{d}/dist/assets/app.js.map!../../src/config.ts"));
-    assert_eq!((m["line"].as_u64(), m["column"].as_u64()), (Some(5), Some(28)));
+    assert_eq!(
+        (
+            o["original"]["line"].as_u64(),
+            o["original"]["column"].as_u64()
+        ),
+        (Some(5), Some(28))
+    );
+    let m = occ(
+        stripe[0],
+        &format!("{d}/dist/assets/app.js.map!../../src/config.ts"),
+    );
+    assert_eq!(
+        (m["line"].as_u64(), m["column"].as_u64()),
+        (Some(5), Some(28))
+    );
     // The public map.
     let public = findings_of(&report, "source-map-sources-content");
     assert_eq!(public[0]["severity"], "info");
@@ -550,8 +665,14 @@ fn launch_demo_finds_every_artifact_kind() {
     let openai = findings_of(&report, "openai-project-key");
     assert_eq!(openai[0]["severity"], "critical");
     assert!(note(occ(openai[0], &format!("{d}/.env.production"))).contains("VITE_"));
-    occ(findings_of(&report, "generic-dotenv-secret")[0], &format!("{d}/.env.production"));
-    occ(findings_of(&report, "postgres-url-password")[0], &format!("{d}/.env.production"));
+    occ(
+        findings_of(&report, "generic-dotenv-secret")[0],
+        &format!("{d}/.env.production"),
+    );
+    occ(
+        findings_of(&report, "postgres-url-password")[0],
+        &format!("{d}/.env.production"),
+    );
     // Log: bearer header, URL credentials, JWT; not the request or trace ids.
     assert_eq!(
         rules_by_line(&report, &format!("{d}/logs/app.log")),
@@ -563,5 +684,9 @@ fn launch_demo_finds_every_artifact_kind() {
     );
     // The human output (the README's command) shows the original location too.
     let human = run_in(root, &["scan", "testdata/launch-demo"]);
-    assert!(human.stdout.contains("original ../../src/config.ts:5:28"), "{}", human.stdout);
+    assert!(
+        human.stdout.contains("original ../../src/config.ts:5:28"),
+        "{}",
+        human.stdout
+    );
 }

@@ -99,16 +99,17 @@ const NOT_SECRET_PARTS: &[&str] = &[
 
 /// `Some(template)` when `name` (a lower-case file name) is a dotenv file.
 pub fn dotenv_name(name: &str) -> Option<bool> {
-    let is_env = name == ".env"
-        || name.starts_with(".env.")
-        || (name.ends_with(".env") && name.len() > 4);
+    let is_env =
+        name == ".env" || name.starts_with(".env.") || (name.ends_with(".env") && name.len() > 4);
     if !is_env {
         return None;
     }
     Some(
-        ["example", "sample", "template", "dist", "defaults", "tmpl", "tpl"]
-            .iter()
-            .any(|t| name.contains(t)),
+        [
+            "example", "sample", "template", "dist", "defaults", "tmpl", "tpl",
+        ]
+        .iter()
+        .any(|t| name.contains(t)),
     )
 }
 
@@ -214,7 +215,10 @@ fn parse_line(data: &[u8], start: usize, end: usize, out: &mut Vec<Entry>) -> us
 /// The client-exposed prefix of `key`, if any.
 pub fn client_prefix(key: &str) -> Option<&'static str> {
     let upper = key.to_ascii_uppercase();
-    CLIENT_PREFIXES.iter().copied().find(|p| upper.starts_with(p))
+    CLIENT_PREFIXES
+        .iter()
+        .copied()
+        .find(|p| upper.starts_with(p))
 }
 
 /// What a key says about its value.
@@ -328,7 +332,8 @@ fn enrich(
         .collect();
     let entry_of = |d: &Detection| {
         spans.iter().position(|(s, e)| {
-            (d.line, d.column) >= (s.line, s.column) && (d.line, d.column) < (e.line, e.column.max(s.column + 1))
+            (d.line, d.column) >= (s.line, s.column)
+                && (d.line, d.column) < (e.line, e.column.max(s.column + 1))
         })
     };
     let mut by_entry: Vec<Vec<Detection>> = vec![Vec::new(); entries.len()];
@@ -350,7 +355,8 @@ fn enrich(
             found.retain(|d| !is_public(ctx, &d.rule_id));
         }
         // The parser is the authority for key-name findings.
-        found.retain(|d| d.rule_id != DOTENV_RULE || (kind == KeyKind::Secret && real_value(value)));
+        found
+            .retain(|d| d.rule_id != DOTENV_RULE || (kind == KeyKind::Secret && real_value(value)));
         if found.iter().any(|d| !is_generic(ctx, &d.rule_id)) {
             found.retain(|d| !is_generic(ctx, &d.rule_id));
         } else if found.len() > 1 {
@@ -371,7 +377,15 @@ fn enrich(
                 _ => None,
             };
             if let Some((s, e)) = span {
-                found.push(synthesize(ctx, data, origin, &mut locator, &entry.key, s, e));
+                found.push(synthesize(
+                    ctx,
+                    data,
+                    origin,
+                    &mut locator,
+                    &entry.key,
+                    s,
+                    e,
+                ));
             }
         }
         if template {
@@ -417,7 +431,14 @@ fn synthesize(
         line: pos.line,
         column: pos.column,
         end_column: pos.column + chars,
-        preview: preview(data, pos.line_start, s, e, &[(s, e)], ctx.options.show_secrets),
+        preview: preview(
+            data,
+            pos.line_start,
+            s,
+            e,
+            &[(s, e)],
+            ctx.options.show_secrets,
+        ),
         blob_id: None,
         original: None,
         severity: None,
@@ -460,7 +481,10 @@ mod tests {
         assert_eq!(key_kind("NEXT_PUBLIC_API_TOKEN"), KeyKind::Secret);
         assert_eq!(key_kind("DB_PASSWORD"), KeyKind::Secret);
         assert_eq!(key_kind("DATABASE_URL"), KeyKind::ConnectionUrl);
-        assert_eq!(key_kind("NEXT_PUBLIC_STRIPE_PUBLISHABLE_KEY"), KeyKind::Other);
+        assert_eq!(
+            key_kind("NEXT_PUBLIC_STRIPE_PUBLISHABLE_KEY"),
+            KeyKind::Other
+        );
         assert_eq!(key_kind("AUTH0_CLIENT_ID"), KeyKind::Other);
         assert_eq!(key_kind("TOKEN_URL"), KeyKind::Other);
         assert_eq!(key_kind("PORT"), KeyKind::Other);

@@ -99,10 +99,9 @@ fn quote_url(url: &str) -> String {
 fn decode(bytes: &[u8], what: &str) -> Result<Box<SourceMap>, String> {
     match sourcemap::decode_slice(bytes) {
         Ok(DecodedMap::Regular(sm)) => Ok(Box::new(sm)),
-        Ok(DecodedMap::Index(idx)) => idx
-            .flatten()
-            .map(Box::new)
-            .map_err(|e| format!("source map {what} is an index map that cannot be flattened: {e}")),
+        Ok(DecodedMap::Index(idx)) => idx.flatten().map(Box::new).map_err(|e| {
+            format!("source map {what} is an index map that cannot be flattened: {e}")
+        }),
         Ok(DecodedMap::Hermes(h)) => Ok(Box::new((*h).clone())),
         Err(e) => Err(format!("source map {what} is invalid: {e}")),
     }
@@ -119,16 +118,16 @@ fn load(data: &[u8], origin: &Origin, files: &dyn Files, limit: u64) -> Loaded {
                 Ok(DecodedMap::Regular(sm)) => Loaded::Map(Box::new(sm)),
                 Ok(DecodedMap::Index(idx)) => match idx.flatten() {
                     Ok(sm) => Loaded::Map(Box::new(sm)),
-                    Err(e) => Loaded::Broken(format!("inline index source map cannot be flattened: {e}")),
+                    Err(e) => {
+                        Loaded::Broken(format!("inline index source map cannot be flattened: {e}"))
+                    }
                 },
                 Ok(DecodedMap::Hermes(h)) => Loaded::Map(Box::new((*h).clone())),
                 Err(e) => Loaded::Broken(format!("inline source map is invalid: {e}")),
             };
         }
         Some(url) if url.contains("://") => {
-            return Loaded::Broken(
-                "source map is at a remote URL and was not fetched".to_string(),
-            );
+            return Loaded::Broken("source map is at a remote URL and was not fetched".to_string());
         }
         Some(url) => {
             let clean = url.split(['?', '#']).next().unwrap_or("");
@@ -237,8 +236,10 @@ fn resolve(
     let src_col16 = raw.src_col.saturating_add(delta) as usize;
     match sm.get_source_contents(raw.src_id) {
         Some(content) => {
-            let (line, column) = locate_in_source(content, raw.src_line as usize, src_col16, &d.secret)
-                .ok_or("source map does not match this file: the secret is not in the mapped source")?;
+            let (line, column) =
+                locate_in_source(content, raw.src_line as usize, src_col16, &d.secret).ok_or(
+                    "source map does not match this file: the secret is not in the mapped source",
+                )?;
             Ok(OriginalLocation {
                 source,
                 line,
@@ -420,13 +421,18 @@ mod tests {
             reference_in_tail(b"a{b:c}\n/*# sourceMappingURL=app.css.map */").as_deref(),
             Some("app.css.map")
         );
-        assert_eq!(reference_in_tail(b"// sourceMappingURL= in prose\nvar a;"), None);
+        assert_eq!(
+            reference_in_tail(b"// sourceMappingURL= in prose\nvar a;"),
+            None
+        );
         assert_eq!(reference_in_tail(b""), None);
     }
 
     #[test]
     fn sniffs_maps_by_content() {
-        assert!(looks_like_map(br#"{"version":3,"sources":["a.ts"],"mappings":"AAAA"}"#));
+        assert!(looks_like_map(
+            br#"{"version":3,"sources":["a.ts"],"mappings":"AAAA"}"#
+        ));
         assert!(looks_like_map(b")]}'\n{\"version\":3,\"mappings\":\"\"}"));
         assert!(!looks_like_map(br#"{"name":"pkg","version":"1.0.0"}"#));
         assert!(!looks_like_map(b"version mappings"));
@@ -435,8 +441,14 @@ mod tests {
     #[test]
     fn notes_never_quote_query_strings_or_remote_urls() {
         assert_eq!(quote_url("app.js.map?token=abc"), "app.js.map");
-        assert_eq!(quote_url("https://u:p@cdn.io/app.js.map"), "at a remote URL");
-        assert_eq!(quote_url("data:application/json;base64,e30="), "inline data: URL");
+        assert_eq!(
+            quote_url("https://u:p@cdn.io/app.js.map"),
+            "at a remote URL"
+        );
+        assert_eq!(
+            quote_url("data:application/json;base64,e30="),
+            "inline data: URL"
+        );
     }
 
     #[test]

@@ -112,7 +112,8 @@ impl Check {
 }
 
 /// Passwords in an HTTP Basic credential that only a documentation example uses.
-const BASIC_PLACEHOLDER_PASSWORDS: &[&str] = &["password", "pass", "secret", "changeme", "test", "admin"];
+const BASIC_PLACEHOLDER_PASSWORDS: &[&str] =
+    &["password", "pass", "secret", "changeme", "test", "admin"];
 
 /// Base64 of `user:password` (RFC 7617) with printable text and a non-trivial password.
 fn basic_auth_valid(secret: &[u8]) -> bool {
