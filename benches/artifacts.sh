@@ -3,6 +3,7 @@
 # same bytes with the maps' links removed (plain folder scan).
 #
 #   benches/artifacts.sh [TOTAL_MB] [RUNS]      (defaults: 200 MB, 3 runs)
+#   PLANT_EVERY=1 benches/artifacts.sh          (a secret in every bundle: worst case)
 #
 # Generates its corpus under bench-out/artifacts (git-ignored), builds the release
 # binary, and prints MB/s and peak RSS for each tree (median of RUNS runs).
@@ -14,14 +15,15 @@ cd "$(dirname "$0")/.."
 TOTAL_MB=${1:-200}
 RUNS=${2:-3}
 OUT=bench-out/artifacts
+export PLANT_EVERY=${PLANT_EVERY:-8}
 BIN=target/release/leakhound
 
 cargo build --release --quiet
-if [[ ! -f "$OUT/.done-v2-$TOTAL_MB" ]]; then
+if [[ ! -f "$OUT/.done-v2-$TOTAL_MB-$PLANT_EVERY" ]]; then
   rm -rf "$OUT"
   mkdir -p "$OUT"
   python3 benches/artifacts_corpus.py "$OUT" "$TOTAL_MB"
-  touch "$OUT/.done-v2-$TOTAL_MB"
+  touch "$OUT/.done-v2-$TOTAL_MB-$PLANT_EVERY"
 fi
 
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }

@@ -10,7 +10,7 @@ fake secrets. Writes two trees with the same bytes:
                         maps are still found by content and expanded, but no
                         bundle is resolved through one (isolates resolution cost)
 
-Usage: artifacts_corpus.py OUT TOTAL_MB
+Usage: artifacts_corpus.py OUT TOTAL_MB   (PLANT_EVERY=N: a secret in every Nth bundle, default 8)
 """
 import os
 import random
@@ -71,9 +71,10 @@ def main():
         secret = None
         templates.append(make_bundle(rng, 40_000, secret))
     planted = 0
+    every = int(os.environ.get("PLANT_EVERY", "8"))
     while written < target:
         secret = None
-        if n % 8 == 3:
+        if n % every == min(3, every - 1):
             secret = "sk_live_" + "".join(rng.choice(ALNUM) for _ in range(40))
             planted += 1
             js_line, src, mappings = make_bundle(rng, 40_000, secret)
