@@ -778,3 +778,46 @@ fn archives_are_scanned_entry_by_entry_with_nesting_and_limits() {
     );
     assert_eq!(report["summary"]["complete"], true);
 }
+
+#[test]
+fn many_findings_in_one_bundle_resolve_through_statement_level_mappings() {
+    const N: usize = 200;
+    let dir = tempfile::tempdir().unwrap();
+    let secrets: Vec<String> = (0..N).map(|_| stripe()).collect();
+    let mut js = String::new();
+    let mut src = String::new();
+    let mut gen_columns = Vec::new();
+    let mut b = SourceMapBuilder::new(Some("app.js"));
+    let id = b.add_source(SOURCE);
+    for (i, s) in secrets.iter().enumerate() {
+        gen_columns.push((js.len() + format!("var K{i}=\"").len() + 1) as u64);
+        // Mapped per statement, as minifiers do: the literal is found in its line.
+        b.add(0, js.len() as u32, i as u32, 0, Some(SOURCE), None, false);
+        js.push_str(&format!("var K{i}=\"{s}\";"));
+        src.push_str(&format!("export const K{i} = \"{s}\";\n"));
+    }
+    b.set_source_contents(id, Some(&src));
+    let mut map = Vec::new();
+    b.into_sourcemap().to_writer(&mut map).unwrap();
+    write(
+        dir.path(),
+        "dist/app.js",
+        format!("{js}\n//# sourceMappingURL=app.js.map\n"),
+    );
+    write(dir.path(), "dist/app.js.map", map);
+    let report = scan_json(dir.path(), &["dist"]).json();
+    let found = findings_of(&report, "stripe-secret-key");
+    assert_eq!(found.len(), N);
+    for f in found {
+        let o = occ(f, "dist/app.js");
+        let orig = &o["original"];
+        let line = orig["line"].as_u64().unwrap_or_else(|| panic!("{o:#}")) as usize;
+        let i = line - 1;
+        assert_eq!(
+            orig["column"],
+            format!("export const K{i} = \"").len() as u64 + 1
+        );
+        let m = occ(f, &format!("dist/app.js.map!{SOURCE}"));
+        assert_eq!(m["line"], line as u64, "{f:#}");
+    }
+}
