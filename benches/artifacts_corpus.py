@@ -6,8 +6,11 @@ fake secrets. Writes two trees with the same bytes:
   OUT/mapped/dist/...   bundles reference their maps (`//# sourceMappingURL=`)
   OUT/plain/dist/...    same bytes, links removed: the comment is blanked and the
                         maps are not recognisable as maps (first byte changed)
+  OUT/unlinked/dist/... same bytes, comment blanked and maps renamed `.map.json`:
+                        maps are still found by content and expanded, but no
+                        bundle is resolved through one (isolates resolution cost)
 
-Usage: artifacts_corpus.py OUT TOTAL_MB
+Usage: artifacts_corpus.py OUT TOTAL_MB   (PLANT_EVERY=N: a secret in every Nth bundle, default 8)
 """
 import os
 import random
@@ -60,7 +63,7 @@ def main():
     target = total_mb * 1_000_000
     written = 0
     n = 0
-    for tree in ("mapped", "plain"):
+    for tree in ("mapped", "plain", "unlinked"):
         os.makedirs(os.path.join(out, tree, "dist", "assets"), exist_ok=True)
     # A few distinct templates, each file varied by its header line.
     templates = []
@@ -68,9 +71,10 @@ def main():
         secret = None
         templates.append(make_bundle(rng, 40_000, secret))
     planted = 0
+    every = int(os.environ.get("PLANT_EVERY", "8"))
     while written < target:
         secret = None
-        if n % 8 == 3:
+        if n % every == min(3, every - 1):
             secret = "sk_live_" + "".join(rng.choice(ALNUM) for _ in range(40))
             planted += 1
             js_line, src, mappings = make_bundle(rng, 40_000, secret)
@@ -98,6 +102,11 @@ def main():
             f.write(js.replace(ref, "//" + " " * (len(ref) - 2)))
         with open(plain + ".map", "w") as f:
             f.write("x" + mp[1:])
+        unlinked = os.path.join(out, "unlinked", "dist", "assets", name)
+        with open(unlinked, "w") as f:
+            f.write(js.replace(ref, "//" + " " * (len(ref) - 2)))
+        with open(unlinked + ".map.json", "w") as f:
+            f.write(mp)
         written += len(js) + len(mp)
         n += 1
     print(f"{n} bundles, {planted} with a planted secret, {written / 1e6:.0f} MB per tree")

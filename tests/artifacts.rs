@@ -690,3 +690,134 @@ fn launch_demo_finds_every_artifact_kind() {
         human.stdout
     );
 }
+
+fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (name, data) in entries {
+        w.start_file(*name, opts).unwrap();
+        w.write_all(data).unwrap();
+    }
+    w.finish().unwrap().into_inner()
+}
+
+#[test]
+fn archives_are_scanned_entry_by_entry_with_nesting_and_limits() {
+    let dir = tempfile::tempdir().unwrap();
+    let gh = fake("github:ghp");
+    let server = fake("alnum:40");
+    let inner = zip_of(&[(
+        "config.properties",
+        format!("# cfg\ngithub.token={gh}\n").as_bytes(),
+    )]);
+    let bomb = vec![b'a'; 20 * 1000 * 1000];
+    let outer = zip_of(&[
+        ("app/.env", format!("SESSION_SECRET={server}\n").as_bytes()),
+        ("lib/inner.jar", &inner),
+        ("big/padding.txt", &bomb),
+    ]);
+    write(dir.path(), "release.zip", outer);
+    // A tarball inside gzip: the log inside is found.
+    let (log, want) = log_text();
+    let mut tar = tar::Builder::new(Vec::new());
+    let mut h = tar::Header::new_gnu();
+    h.set_size(log.len() as u64);
+    h.set_mode(0o644);
+    h.set_cksum();
+    tar.append_data(&mut h, "logs/app.log", log.as_bytes())
+        .unwrap();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(&tar.into_inner().unwrap()).unwrap();
+    write(dir.path(), "site.tgz", gz.finish().unwrap());
+    // Five zips deep: the innermost is past the depth limit.
+    let mut nested = zip_of(&[(
+        "deep.env",
+        format!("API_TOKEN={}\n", fake("alnum:32")).as_bytes(),
+    )]);
+    for i in 0..5 {
+        nested = zip_of(&[(&format!("level{i}.zip"), &nested)]);
+    }
+    write(dir.path(), "nested.zip", nested);
+
+    let run = scan_json(dir.path(), &[]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let report = run.json();
+    assert_eq!(
+        rules_by_line(&report, "release.zip!lib/inner.jar!config.properties"),
+        vec![(2, "github-pat-classic".to_string())],
+        "{report:#}"
+    );
+    assert_eq!(
+        rules_by_line(&report, "release.zip!app/.env"),
+        vec![(1, "generic-dotenv-secret".to_string())]
+    );
+    assert_eq!(
+        rules_by_line(&report, "site.tgz!site.tar!logs/app.log"),
+        want
+    );
+    let skipped = report["summary"]["skipped_files"].as_array().unwrap();
+    let reason_of = |p: &str| {
+        skipped
+            .iter()
+            .find(|s| s["path"] == p)
+            .map(|s| s["reason"].as_str().unwrap().to_string())
+    };
+    assert_eq!(
+        reason_of("release.zip!big/padding.txt").as_deref(),
+        Some("artifact-limit"),
+        "{skipped:#?}"
+    );
+    assert!(
+        skipped.iter().any(|s| s["reason"] == "artifact-limit"
+            && s["path"]
+                .as_str()
+                .unwrap()
+                .starts_with("nested.zip!level4.zip!")),
+        "{skipped:#?}"
+    );
+    assert_eq!(report["summary"]["complete"], true);
+}
+
+#[test]
+fn many_findings_in_one_bundle_resolve_through_statement_level_mappings() {
+    const N: usize = 200;
+    let dir = tempfile::tempdir().unwrap();
+    let secrets: Vec<String> = (0..N).map(|_| stripe()).collect();
+    let mut js = String::new();
+    let mut src = String::new();
+    let mut gen_columns = Vec::new();
+    let mut b = SourceMapBuilder::new(Some("app.js"));
+    let id = b.add_source(SOURCE);
+    for (i, s) in secrets.iter().enumerate() {
+        gen_columns.push((js.len() + format!("var K{i}=\"").len() + 1) as u64);
+        // Mapped per statement, as minifiers do: the literal is found in its line.
+        b.add(0, js.len() as u32, i as u32, 0, Some(SOURCE), None, false);
+        js.push_str(&format!("var K{i}=\"{s}\";"));
+        src.push_str(&format!("export const K{i} = \"{s}\";\n"));
+    }
+    b.set_source_contents(id, Some(&src));
+    let mut map = Vec::new();
+    b.into_sourcemap().to_writer(&mut map).unwrap();
+    write(
+        dir.path(),
+        "dist/app.js",
+        format!("{js}\n//# sourceMappingURL=app.js.map\n"),
+    );
+    write(dir.path(), "dist/app.js.map", map);
+    let report = scan_json(dir.path(), &["dist"]).json();
+    let found = findings_of(&report, "stripe-secret-key");
+    assert_eq!(found.len(), N);
+    for f in found {
+        let o = occ(f, "dist/app.js");
+        let orig = &o["original"];
+        let line = orig["line"].as_u64().unwrap_or_else(|| panic!("{o:#}")) as usize;
+        let i = line - 1;
+        assert_eq!(
+            orig["column"],
+            format!("export const K{i} = \"").len() as u64 + 1
+        );
+        let m = occ(f, &format!("dist/app.js.map!{SOURCE}"));
+        assert_eq!(m["line"], line as u64, "{f:#}");
+    }
+}

@@ -69,6 +69,23 @@ impl<'a> Utf16Cursor<'a> {
             self.units = 0;
         }
         while self.column < column {
+            // Fast path: a run of ASCII without a newline is one unit per column.
+            let end = (self.pos + (column - self.column)).min(self.data.len());
+            let chunk = &self.data[self.pos..end];
+            let ascii = if chunk.is_ascii() && memchr::memchr(b'\n', chunk).is_none() {
+                chunk.len()
+            } else {
+                chunk
+                    .iter()
+                    .position(|&b| b >= 0x80 || b == b'\n')
+                    .unwrap_or(chunk.len())
+            };
+            if ascii > 0 {
+                self.pos += ascii;
+                self.column += ascii;
+                self.units += ascii;
+                continue;
+            }
             let b = *self.data.get(self.pos)?;
             if b == b'\n' {
                 return None;

@@ -42,11 +42,14 @@ pub fn scan_gzip(ctx: &ScanContext, matcher: &mut Matcher, data: &[u8], origin: 
         return false;
     }
     let name = origin.path().map(super::file_name).unwrap_or("");
-    let inner = name
-        .strip_suffix(".gz")
-        .or_else(|| name.strip_suffix(".GZ"))
-        .unwrap_or(name)
-        .to_string();
+    let lower = name.to_ascii_lowercase();
+    let inner = if lower.ends_with(".tgz") {
+        format!("{}.tar", &name[..name.len() - 4])
+    } else if lower.ends_with(".gz") {
+        name[..name.len() - 3].to_string()
+    } else {
+        name.to_string()
+    };
     let child = Origin::Artifact {
         parent: Box::new(origin.clone()),
         inner,

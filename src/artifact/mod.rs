@@ -1,10 +1,11 @@
 //! Artifact readers: recognise build outputs (bundles, source maps, dotenv files,
-//! logs, gzip-rotated logs) by name and content, expand them into child blobs with
+//! logs, gzip-rotated logs, archives) by name and content, expand them into child blobs with
 //! richer locations, and enrich detections (original positions, severity, notes).
 //!
 //! The engine never does I/O; a reader that needs another file (the `.map` next to
 //! a bundle) asks a [`Files`] implementation, so tests can hand in memory.
 
+pub mod archive;
 pub mod bundle;
 pub mod dotenv;
 pub mod log;
@@ -27,8 +28,10 @@ pub enum Kind {
     SourceMap,
     /// A dotenv file; `template` for `.env.example` and friends.
     Dotenv { template: bool },
-    /// A gzip-compressed file (rotated logs): decompressed and scanned.
+    /// A gzip-compressed file (rotated logs, `.tar.gz`): decompressed and scanned.
     Gzip,
+    /// A zip or tar archive: every entry scanned as a virtual file.
+    Archive(archive::Format),
     /// Anything else: scanned as plain text.
     Plain,
 }
@@ -87,8 +90,11 @@ pub fn detect(path: Option<&str>, data: &[u8]) -> Kind {
     if name.ends_with(".map") {
         return Kind::SourceMap;
     }
-    if name.ends_with(".gz") && data.starts_with(&[0x1f, 0x8b]) {
+    if (name.ends_with(".gz") || name.ends_with(".tgz")) && data.starts_with(&[0x1f, 0x8b]) {
         return Kind::Gzip;
+    }
+    if let Some(f) = archive::format(&name, data) {
+        return Kind::Archive(f);
     }
     if let Some(template) = dotenv::dotenv_name(&name) {
         return Kind::Dotenv { template };
@@ -137,6 +143,9 @@ pub fn scan_with(
     if kind == Kind::Gzip {
         return Some(log::scan_gzip(ctx, matcher, data, origin));
     }
+    if let Kind::Archive(format) = kind {
+        return Some(archive::scan_archive(ctx, matcher, data, origin, format));
+    }
     if crate::pipeline::is_binary(data) {
         // Let the caller record the binary skip as usual.
         return None;
@@ -149,7 +158,7 @@ pub fn scan_with(
             }
         }
         Kind::Dotenv { template } => dotenv::scan_dotenv(ctx, matcher, data, origin, template),
-        Kind::Gzip | Kind::Plain => return None,
+        Kind::Gzip | Kind::Archive(_) | Kind::Plain => return None,
     }
     Some(true)
 }

@@ -23,6 +23,10 @@ pub const PUBLIC_MAP_RULE: &str = "source-map-sources-content";
 const PUBLIC_MAP_MARKER: &[u8] = b"sourcesContent";
 /// Longest reference URL quoted in a note (data URLs are never quoted).
 const MAX_NOTE_URL_CHARS: usize = 120;
+/// Lines either side of the mapped line searched for a secret when the mapping
+/// points at its enclosing statement rather than the literal itself; minifiers
+/// map at least every statement, so the literal is rarely more than a few away.
+const MAX_SEARCH_LINES: usize = 500;
 /// Nesting of index-map sections followed when listing sources (the spec allows
 /// one level; a little slack for tools that nest).
 const MAX_SECTION_DEPTH: usize = 4;
@@ -203,8 +207,9 @@ pub fn attach_originals(
         Loaded::Map(sm) => sm,
     };
     let mut cursor = Utf16Cursor::new(data);
+    let mut starts = std::collections::HashMap::new();
     for d in dets.iter_mut() {
-        match resolve(&sm, &mut cursor, d) {
+        match resolve(&sm, &mut cursor, &mut starts, d) {
             Ok(loc) => d.original = Some(loc),
             Err(note) => add_note(d, note),
         }
@@ -214,6 +219,7 @@ pub fn attach_originals(
 fn resolve(
     sm: &SourceMap,
     cursor: &mut Utf16Cursor<'_>,
+    starts: &mut std::collections::HashMap<u32, Vec<usize>>,
     d: &Detection,
 ) -> Result<OriginalLocation, &'static str> {
     const NO_MAPPING: &str = "source map has no mapping at this position";
@@ -236,10 +242,17 @@ fn resolve(
     let src_col16 = raw.src_col.saturating_add(delta) as usize;
     match sm.get_source_contents(raw.src_id) {
         Some(content) => {
-            let (line, column) =
-                locate_in_source(content, raw.src_line as usize, src_col16, &d.secret).ok_or(
-                    "source map does not match this file: the secret is not in the mapped source",
-                )?;
+            let starts = starts
+                .entry(raw.src_id)
+                .or_insert_with(|| line_starts(content));
+            let (line, column) = locate_in_source(
+                content,
+                starts,
+                raw.src_line as usize,
+                src_col16,
+                &d.secret,
+            )
+            .ok_or("source map does not match this file: the secret is not in the mapped source")?;
             Ok(OriginalLocation {
                 source,
                 line,
@@ -254,16 +267,34 @@ fn resolve(
     }
 }
 
-/// The 1-based (line, scalar column) of `secret` in `content`: at the mapped
-/// position when it is there, else its occurrence nearest the mapped line.
+/// Byte offsets where each line of `content` starts.
+fn line_starts(content: &str) -> Vec<usize> {
+    std::iter::once(0)
+        .chain(memchr::memchr_iter(b'\n', content.as_bytes()).map(|i| i + 1))
+        .collect()
+}
+
+/// The 1-based (line, scalar column) of `secret` in `content` (whose line starts
+/// are `starts`): at the mapped position when it is there, else its occurrence
+/// nearest the mapped line within [`MAX_SEARCH_LINES`]. Work is bounded by that
+/// window, so many findings in one bundle stay linear.
 fn locate_in_source(
     content: &str,
+    starts: &[usize],
     line0: usize,
     col16: usize,
     secret: &[u8],
 ) -> Option<(usize, usize)> {
     let bytes = content.as_bytes();
-    if let Some(line_text) = content.split('\n').nth(line0) {
+    let last = starts.len().checked_sub(1)?;
+    let line_span = |l: usize| {
+        let s = starts[l];
+        let e = starts.get(l + 1).map_or(bytes.len(), |&n| n - 1);
+        (s, e)
+    };
+    if line0 <= last {
+        let (s, e) = line_span(line0);
+        let line_text = &content[s..e];
         let mut units = 0;
         for (i, ch) in line_text.char_indices() {
             if units == col16 {
@@ -275,13 +306,17 @@ fn locate_in_source(
             units += ch.len_utf16();
         }
     }
+    let (from, _) = line_span(line0.saturating_sub(MAX_SEARCH_LINES).min(last));
+    let (_, to) = line_span((line0 + MAX_SEARCH_LINES).min(last));
     let mut best: Option<(usize, usize)> = None;
-    let mut locator = Locator::new(bytes);
-    for at in memchr::memmem::find_iter(bytes, secret) {
-        let p = locator.locate(at);
-        let better = best.is_none_or(|(l, _)| p.line.abs_diff(line0 + 1) < l.abs_diff(line0 + 1));
+    for at in memchr::memmem::find_iter(&bytes[from..to], secret) {
+        let abs = from + at;
+        let line = starts.partition_point(|&st| st <= abs) - 1;
+        let better =
+            best.is_none_or(|(l, _)| (line + 1).abs_diff(line0 + 1) < l.abs_diff(line0 + 1));
         if better {
-            best = Some((p.line, p.column));
+            let column = crate::location::count_units(&bytes[starts[line]..abs]).0 + 1;
+            best = Some((line + 1, column));
         }
     }
     best
@@ -455,9 +490,33 @@ mod tests {
     fn locates_the_secret_in_the_original_source() {
         let src = "// é😀\nconst k = \"SECRET123\";\n";
         // Mapped exactly (UTF-16 column 11 on line 1, 0-based).
-        assert_eq!(locate_in_source(src, 1, 11, b"SECRET123"), Some((2, 12)));
+        let starts = line_starts(src);
+        assert_eq!(starts, vec![0, 10, 33]);
+        assert_eq!(
+            locate_in_source(src, &starts, 1, 11, b"SECRET123"),
+            Some((2, 12))
+        );
         // Mapped to the statement start: found on the nearest line instead.
-        assert_eq!(locate_in_source(src, 1, 0, b"SECRET123"), Some((2, 12)));
-        assert_eq!(locate_in_source(src, 0, 0, b"ABSENT"), None);
+        assert_eq!(
+            locate_in_source(src, &starts, 1, 0, b"SECRET123"),
+            Some((2, 12))
+        );
+        assert_eq!(
+            locate_in_source(src, &starts, 0, 0, b"SECRET123"),
+            Some((2, 12))
+        );
+        // A mapping past the end still searches the last lines.
+        assert_eq!(
+            locate_in_source(src, &starts, 99, 0, b"SECRET123"),
+            Some((2, 12))
+        );
+        assert_eq!(locate_in_source(src, &starts, 0, 0, b"ABSENT"), None);
+        // Far outside the search window: not claimed.
+        let far = format!("k = \"SECRET123\"\n{}", "x\n".repeat(MAX_SEARCH_LINES + 5));
+        let far_starts = line_starts(&far);
+        assert_eq!(
+            locate_in_source(&far, &far_starts, MAX_SEARCH_LINES + 4, 0, b"SECRET123"),
+            None
+        );
     }
 }
