@@ -641,7 +641,7 @@ fn launch_demo_finds_every_artifact_kind() {
     let stripe = findings_of(&report, "stripe-secret-key");
     assert_eq!(stripe.len(), 1, "{report:#}");
     let o = occ(stripe[0], &format!("{d}/dist/assets/app.js"));
-    assert_eq!(o["original"]["source"], "../../src/config.ts");
+    assert_eq!(o["original"]["source"], format!("{d}/src/config.ts"));
     assert_eq!(
         (
             o["original"]["line"].as_u64(),
@@ -685,7 +685,9 @@ fn launch_demo_finds_every_artifact_kind() {
     // The human output (the README's command) shows the original location too.
     let human = run_in(root, &["scan", "testdata/launch-demo"]);
     assert!(
-        human.stdout.contains("original ../../src/config.ts:5:28"),
+        human
+            .stdout
+            .contains("original testdata/launch-demo/src/config.ts:5:28"),
         "{}",
         human.stdout
     );

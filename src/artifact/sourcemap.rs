@@ -76,8 +76,8 @@ pub fn reference_in_tail(data: &[u8]) -> Option<String> {
 enum Loaded {
     /// No map referenced and none next to the file.
     Absent,
-    /// A usable map.
-    Map(Box<SourceMap>),
+    /// A usable map, and the folder its relative `sources` are resolved against.
+    Map(Box<SourceMap>, PathBuf),
     /// A map was expected but cannot be used; the note says why.
     Broken(String),
 }
@@ -116,17 +116,17 @@ fn load(data: &[u8], origin: &Origin, files: &dyn Files, limit: u64) -> Loaded {
     let base: PathBuf = generated
         .and_then(|p| Path::new(p).parent().map(Path::to_path_buf))
         .unwrap_or_default();
-    let (bytes, what) = match reference_in_tail(data) {
+    let (bytes, what, map_dir) = match reference_in_tail(data) {
         Some(url) if url.starts_with("data:") => {
             return match sourcemap::decode_data_url(&url) {
-                Ok(DecodedMap::Regular(sm)) => Loaded::Map(Box::new(sm)),
+                Ok(DecodedMap::Regular(sm)) => Loaded::Map(Box::new(sm), base),
                 Ok(DecodedMap::Index(idx)) => match idx.flatten() {
-                    Ok(sm) => Loaded::Map(Box::new(sm)),
+                    Ok(sm) => Loaded::Map(Box::new(sm), base),
                     Err(e) => {
                         Loaded::Broken(format!("inline index source map cannot be flattened: {e}"))
                     }
                 },
-                Ok(DecodedMap::Hermes(h)) => Loaded::Map(Box::new((*h).clone())),
+                Ok(DecodedMap::Hermes(h)) => Loaded::Map(Box::new((*h).clone()), base),
                 Err(e) => Loaded::Broken(format!("inline source map is invalid: {e}")),
             };
         }
@@ -138,8 +138,9 @@ fn load(data: &[u8], origin: &Origin, files: &dyn Files, limit: u64) -> Loaded {
             let decoded = percent_encoding::percent_decode_str(clean).decode_utf8_lossy();
             let rel = decoded.trim_start_matches('/');
             let path = base.join(rel);
+            let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
             match files.read(&path, limit) {
-                Ok(Some(b)) => (b, quote_url(&url)),
+                Ok(Some(b)) => (b, quote_url(&url), dir),
                 Ok(None) => {
                     return Loaded::Broken(format!(
                         "referenced source map {} not found",
@@ -160,7 +161,7 @@ fn load(data: &[u8], origin: &Origin, files: &dyn Files, limit: u64) -> Loaded {
             };
             let sibling = PathBuf::from(format!("{g}.map"));
             match files.read(&sibling, limit) {
-                Ok(Some(b)) => (b, format!("{}.map", file_name(g))),
+                Ok(Some(b)) => (b, format!("{}.map", file_name(g)), base),
                 Ok(None) => return Loaded::Absent,
                 Err(e) => {
                     return Loaded::Broken(format!(
@@ -184,7 +185,7 @@ fn load(data: &[u8], origin: &Origin, files: &dyn Files, limit: u64) -> Loaded {
             quote_url(file_name(file).split(['?', '#']).next().unwrap_or(""))
         ));
     }
-    Loaded::Map(sm)
+    Loaded::Map(sm, map_dir)
 }
 
 /// Set [`Detection::original`] on each detection in a generated file, or a note
@@ -196,7 +197,7 @@ pub fn attach_originals(
     files: &dyn Files,
     limit: u64,
 ) {
-    let sm = match load(data, origin, files, limit) {
+    let (sm, map_dir) = match load(data, origin, files, limit) {
         Loaded::Absent => return,
         Loaded::Broken(note) => {
             for d in dets.iter_mut() {
@@ -204,13 +205,16 @@ pub fn attach_originals(
             }
             return;
         }
-        Loaded::Map(sm) => sm,
+        Loaded::Map(sm, map_dir) => (sm, map_dir),
     };
     let mut cursor = Utf16Cursor::new(data);
     let mut starts = std::collections::HashMap::new();
     for d in dets.iter_mut() {
         match resolve(&sm, &mut cursor, &mut starts, d) {
-            Ok(loc) => d.original = Some(loc),
+            Ok(mut loc) => {
+                loc.source = source_path(&map_dir, &loc.source);
+                d.original = Some(loc);
+            }
             Err(note) => add_note(d, note),
         }
     }
@@ -265,6 +269,28 @@ fn resolve(
             column: src_col16 + 1,
         }),
     }
+}
+
+/// Where an original source lives, for the report: a relative entry of `sources`
+/// is resolved against the map's folder (`dist/assets/` + `../../src/a.ts` is
+/// `src/a.ts`), so the user can open it; URLs (`webpack:///src/a.ts`) and absolute
+/// paths stay as the map wrote them.
+fn source_path(map_dir: &Path, source: &str) -> String {
+    if source.contains("://") || source.starts_with('/') || map_dir.as_os_str().is_empty() {
+        return source.to_string();
+    }
+    let mut parts: Vec<String> = Vec::new();
+    let joined = map_dir.join(source);
+    for c in joined.components() {
+        match c {
+            std::path::Component::ParentDir if parts.last().is_some_and(|p| p != "..") => {
+                parts.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => parts.push(other.as_os_str().to_string_lossy().into_owned()),
+        }
+    }
+    parts.join("/")
 }
 
 /// Byte offsets where each line of `content` starts.
@@ -445,6 +471,19 @@ fn public_map_detection(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn original_sources_resolve_against_the_map_folder() {
+        let dir = Path::new("dist/assets");
+        assert_eq!(source_path(dir, "../../src/config.ts"), "src/config.ts");
+        assert_eq!(source_path(dir, "./app.ts"), "dist/assets/app.ts");
+        assert_eq!(source_path(dir, "../../../up.ts"), "../up.ts");
+        assert_eq!(
+            source_path(dir, "webpack:///src/a.ts"),
+            "webpack:///src/a.ts"
+        );
+        assert_eq!(source_path(Path::new(""), "../a.ts"), "../a.ts");
+    }
 
     #[test]
     fn finds_the_reference_on_the_last_line() {

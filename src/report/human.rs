@@ -78,17 +78,19 @@ pub fn write(r: &Report<'_>, out: &mut dyn Write, color: bool) -> std::io::Resul
                 st.paint("2", &format!("[{}]", f.rule_id))
             )?;
             writeln!(out, "            {}", o.preview)?;
-            let secret = if r.show_secrets {
-                f.secret.clone()
-            } else {
-                f.redacted.clone()
-            };
-            writeln!(
-                out,
-                "            secret {}  id {}",
-                secret,
-                st.paint("2", &f.secret_id)
-            )?;
+            if !rule.is_some_and(|d| d.is_exposure()) {
+                let secret = if r.show_secrets {
+                    f.secret.clone()
+                } else {
+                    f.redacted.clone()
+                };
+                writeln!(
+                    out,
+                    "            secret {}  id {}",
+                    secret,
+                    st.paint("2", &f.secret_id)
+                )?;
+            }
             if let Some(c) = &o.commit {
                 writeln!(
                     out,

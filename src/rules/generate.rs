@@ -103,7 +103,7 @@ impl Generator {
                 .collect();
             // A random value must also look random: retry the rare draw with a long run
             // of one character, which the placeholder filter would rightly reject.
-            if n < 8 || !has_run(s.as_bytes(), 5) {
+            if n < 8 || (!has_run(s.as_bytes(), 5) && mixes_classes(alphabet, s.as_bytes())) {
                 return s;
             }
         }
@@ -194,6 +194,18 @@ impl Generator {
 
 fn is_placeholder_body(s: &str) -> bool {
     !s.is_empty() && !s.contains(' ') && s.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+}
+
+/// A draw from a mixed alphabet (letters and digits) that came out all letters or
+/// all digits is redrawn: real keys of 16+ characters virtually always mix them, rules
+/// rightly rely on it (`checks = ["digit"]`), and a test must not fail one run in
+/// a thousand because the dice produced a word-like value.
+fn mixes_classes(alphabet: &[u8], s: &[u8]) -> bool {
+    let mixed =
+        alphabet.iter().any(u8::is_ascii_digit) && alphabet.iter().any(u8::is_ascii_alphabetic);
+    s.len() < 16
+        || !mixed
+        || (s.iter().any(u8::is_ascii_digit) && s.iter().any(u8::is_ascii_alphabetic))
 }
 
 fn has_run(s: &[u8], n: usize) -> bool {

@@ -111,6 +111,9 @@ pub const UNLEAK_REMINDER: &str = "Deleting the secret from the file or rewritin
 impl RuleDef {
     /// One line telling the user what to do first.
     pub fn rotation_hint(&self) -> String {
+        if self.is_exposure() {
+            return format!("What to do: {}", self.rotation.revoke_url);
+        }
         if self.rotation.revoke_url.is_empty() {
             "Rotate this credential at its provider, then remove it from the code.".to_string()
         } else {
@@ -131,6 +134,12 @@ impl RuleDef {
         }
         out.push_str(UNLEAK_REMINDER);
         out
+    }
+
+    /// An informational rule about an exposure (a published source map) rather
+    /// than a credential: its match is not a secret to redact or rotate.
+    pub fn is_exposure(&self) -> bool {
+        self.severity == Severity::Info && !self.public
     }
 
     /// Whether this rule is a catch-all that a specific rule should win over.
