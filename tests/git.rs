@@ -709,3 +709,21 @@ fn staged_reads_the_index_git_is_committing() {
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(occ(&report, &token)[0]["line"], 2);
 }
+
+#[test]
+fn secret_only_in_a_stash() {
+    let dir = init();
+    let d = dir.path();
+    let token = sendgrid_key();
+    write(d, "README.md", &format!("# demo\nkey={token}\n"));
+    git(d, &["stash", "-q"]);
+    assert!(
+        std::fs::read_to_string(d.join("README.md"))
+            .unwrap()
+            .starts_with("# demo\n")
+    );
+    let report = history(d, &[]).json();
+    let o = occ(&report, &token);
+    assert!(!o.is_empty(), "{report:#}");
+    assert_eq!(o[0]["path"], "README.md");
+}

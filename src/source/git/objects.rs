@@ -84,8 +84,8 @@ pub(crate) fn run_workers<R>(
     (out, hits.into_inner().unwrap_or_else(|p| p.into_inner()))
 }
 
-/// The 20 bytes of a SHA-1 object id (other hash kinds are truncated, which
-/// only matters for dedup keys and stays collision-safe for SHA-256 prefixes).
+/// The 20 bytes of a SHA-1 object id, as a [`BlobId`] key. (Only SHA-1
+/// repositories are supported by this build; a longer id would be truncated.)
 pub(crate) fn id_bytes(id: &gix::hash::oid) -> [u8; 20] {
     let mut out = [0u8; 20];
     let b = id.as_bytes();

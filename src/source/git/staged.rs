@@ -152,7 +152,14 @@ fn added_lines(
     let total = new.split(|&b| b == b'\n').count().max(1);
     let mut best: Option<HashSet<usize>> = None;
     for cand in &c.rename_from {
+        let small_enough = gix::prelude::Header::try_header(&repo.objects, cand)
+            .ok()
+            .flatten()
+            .is_some_and(|h| h.size() <= ctx.options.max_file_size);
         let mut b = Vec::new();
+        if !small_enough {
+            continue;
+        }
         let Ok(Some(_)) = gix::prelude::Find::try_find(&repo.objects, cand, &mut b) else {
             continue;
         };
