@@ -492,7 +492,7 @@ mod tests {
 
     #[test]
     fn url_passwords() {
-        let v = b"postgres://app:s3cr3tPassw0rd@db.internal:5432/app";
+        let v = b"postgres://app:s3cr3tPassw0rd@db.internal:5432/app"; // leakhound:allow fake
         let (s, e) = url_password(v).unwrap();
         assert_eq!(&v[s..e], b"s3cr3tPassw0rd");
         assert_eq!(url_password(b"postgres://localhost/app"), None);
