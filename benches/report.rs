@@ -105,13 +105,7 @@ fn report<'a>(
 
 fn main() {
     let rules = RuleSet::shipped().expect("rules");
-    let stats = StatsSnapshot {
-        blobs_scanned: 0,
-        bytes_scanned: 0,
-        skip_counts: Default::default(),
-        skipped: Vec::new(),
-        notes: Vec::new(),
-    };
+    let stats = StatsSnapshot::default();
     let all = findings(FINDINGS);
     let report = |f, show| report(f, &stats, &rules, show);
     let r = report(&all, false);

@@ -139,7 +139,7 @@ impl Stats {
 }
 
 /// Statistics at the end of a scan.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct StatsSnapshot {
     pub blobs_scanned: u64,
     pub bytes_scanned: u64,

@@ -797,14 +797,7 @@ mod tests {
     #[test]
     fn result_and_size_limits_keep_the_most_severe_deterministically() {
         let rules = crate::rules::RuleSet::shipped().unwrap();
-        let stats = crate::pipeline::StatsSnapshot {
-            blobs_scanned: 0,
-            blobs_read: 0,
-            bytes_scanned: 0,
-            skip_counts: Default::default(),
-            skipped: Vec::new(),
-            notes: Vec::new(),
-        };
+        let stats = crate::pipeline::StatsSnapshot::default();
         let f = findings(12);
         let r = Report {
             findings: &f,
