@@ -5,24 +5,11 @@ mod common;
 
 use common::*;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 fn git(dir: &Path, args: &[&str]) -> Output {
-    Command::new("git")
-        .current_dir(dir)
-        .args([
-            "-c",
-            "commit.gpgsign=false",
-            "-c",
-            "init.defaultBranch=main",
-        ])
+    git_command(dir)
         .args(args)
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_AUTHOR_NAME", "Dev")
-        .env("GIT_AUTHOR_EMAIL", "dev@example.com")
-        .env("GIT_COMMITTER_NAME", "Dev")
-        .env("GIT_COMMITTER_EMAIL", "dev@example.com")
         .env("LEAKHOUND_BIN", bin())
         .env_remove("LEAKHOUND_HOOK_FAIL_OPEN")
         .output()
@@ -203,15 +190,10 @@ fn missing_binary_fails_closed_unless_told_to_fail_open() {
     std::fs::write(d.join("a.txt"), "x\n").unwrap();
     git_ok(d, &["add", "a.txt"]);
     let run = |fail_open: bool| {
-        let mut c = Command::new("git");
-        c.current_dir(d)
-            .args(["-c", "commit.gpgsign=false", "commit", "-qm", "x"])
-            .env("GIT_CONFIG_GLOBAL", "/dev/null")
-            .env("GIT_AUTHOR_NAME", "Dev")
-            .env("GIT_AUTHOR_EMAIL", "dev@example.com")
-            .env("GIT_COMMITTER_NAME", "Dev")
-            .env("GIT_COMMITTER_EMAIL", "dev@example.com")
-            .env("LEAKHOUND_BIN", "/nonexistent/leakhound");
+        let mut c = git_command(d);
+        c.args(["commit", "-qm", "x"])
+            .env("LEAKHOUND_BIN", "/nonexistent/leakhound")
+            .env_remove("LEAKHOUND_HOOK_FAIL_OPEN");
         if fail_open {
             c.env("LEAKHOUND_HOOK_FAIL_OPEN", "1");
         }

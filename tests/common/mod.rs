@@ -140,3 +140,21 @@ pub fn scan_sarif(dir: &Path, args: &[&str]) -> (Run, Value) {
     assert_valid_sarif(&log);
     (run, log)
 }
+
+/// The `git` CLI set up for reproducible test repositories: no user or system
+/// configuration, a fixed identity, `main` as the first branch, nothing signed,
+/// and local submodules allowed. Callers add the subcommand and its arguments.
+pub fn git_command(dir: &Path) -> std::process::Command {
+    let mut c = std::process::Command::new("git");
+    c.current_dir(dir)
+        .args(["-c", "commit.gpgsign=false", "-c", "tag.gpgsign=false"])
+        .args(["-c", "init.defaultBranch=main"])
+        .args(["-c", "protocol.file.allow=always"])
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_AUTHOR_NAME", "Dev")
+        .env("GIT_AUTHOR_EMAIL", "dev@example.com")
+        .env("GIT_COMMITTER_NAME", "Dev")
+        .env("GIT_COMMITTER_EMAIL", "dev@example.com");
+    c
+}

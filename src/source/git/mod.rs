@@ -43,6 +43,16 @@ pub fn open_repo(path: &Path) -> Result<gix::Repository> {
 /// An unborn `HEAD` (no commits yet) gives an empty set.
 pub fn head_tree_paths(repo: &Path) -> Result<HashSet<String>> {
     let repo = open_repo(repo)?;
+    Ok(head_files(&repo)?
+        .into_iter()
+        .map(|e| lossy(e.filepath.as_ref()))
+        .collect())
+}
+
+/// The non-folder entries of `HEAD`'s tree (none when `HEAD` is unborn).
+pub(crate) fn head_files(
+    repo: &gix::Repository,
+) -> Result<Vec<gix::traverse::tree::recorder::Entry>> {
     let tree_id = repo
         .head_tree_id_or_empty()
         .context("cannot resolve HEAD to a tree")?;
@@ -54,11 +64,7 @@ pub fn head_tree_paths(repo: &Path) -> Result<HashSet<String>> {
         .breadthfirst
         .files()
         .context("cannot walk HEAD's tree")?;
-    Ok(files
-        .into_iter()
-        .filter(|e| !e.mode.is_tree())
-        .map(|e| lossy(e.filepath.as_ref()))
-        .collect())
+    Ok(files.into_iter().filter(|e| !e.mode.is_tree()).collect())
 }
 
 /// A git path (bytes, usually but not always UTF-8) as a display string.

@@ -189,20 +189,8 @@ pub(crate) fn line_additions(old: &[u8], new: &[u8]) -> HashSet<usize> {
 fn head_entries(
     repo: &gix::Repository,
 ) -> Result<HashMap<Vec<u8>, (ObjectId, gix::objs::tree::EntryMode)>> {
-    let tree_id = repo
-        .head_tree_id_or_empty()
-        .context("cannot resolve HEAD to a tree")?;
-    let tree = repo
-        .find_tree(tree_id.detach())
-        .context("cannot read HEAD's tree")?;
-    let files = tree
-        .traverse()
-        .breadthfirst
-        .files()
-        .context("cannot walk HEAD's tree")?;
-    Ok(files
+    Ok(super::head_files(repo)?
         .into_iter()
-        .filter(|e| !e.mode.is_tree())
         .map(|e| (e.filepath.into(), (e.oid, e.mode)))
         .collect())
 }
