@@ -3,6 +3,7 @@
 use crate::engine::checks::shannon_entropy;
 use crate::engine::placeholder::is_placeholder;
 use crate::rules::{CompiledRule, RuleSet};
+use aho_corasick::automaton::Automaton as _;
 use regex_automata::{Input, meta, util::captures::Captures};
 use std::sync::Arc;
 
@@ -96,8 +97,11 @@ impl Matcher {
 
     fn collect_candidates(&mut self, data: &[u8]) {
         let small = data.len() <= WHOLE_BLOB_LIMIT;
-        for m in self.rules.keywords.find_overlapping_iter(data) {
-            for &ri in &self.rules.keyword_rules[m.pattern().as_usize()] {
+        let rules = Arc::clone(&self.rules);
+        let input = aho_corasick::Input::new(data);
+        // The DFA is built without a size or anchoring limit, so a search cannot fail.
+        for m in rules.keywords.try_find_overlapping_iter(input).into_iter().flatten() {
+            for &ri in &rules.keyword_rules[m.pattern().as_usize()] {
                 let r = ri as usize;
                 if !self.candidate[r] {
                     self.candidate[r] = true;
@@ -106,7 +110,7 @@ impl Matcher {
                 if small {
                     continue;
                 }
-                let w = self.rules.rules[r].window;
+                let w = rules.rules[r].window;
                 let s = m.end().saturating_sub(w);
                 let e = (m.start() + w).min(data.len());
                 let list = &mut self.windows[r];
