@@ -10,6 +10,10 @@ use std::sync::Arc;
 /// Minimum examples and negatives a shipped rule must carry.
 pub const MIN_EXAMPLES: usize = 2;
 
+/// Shortest rotation steps a shipped rule may carry: a sentence naming where to
+/// revoke, what to re-issue and where to update is longer than this.
+pub const MIN_ROTATION_STEPS: usize = 80;
+
 /// How demanding the checker is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Strictness {
@@ -226,5 +230,10 @@ fn lint(t: &SourcedRule, strictness: Strictness, out: &mut Vec<Problem>) {
     }
     if d.rotation.steps.trim().is_empty() {
         out.push(problem(t, "rotation.steps is empty"));
+    } else if d.rotation.steps.trim().len() < MIN_ROTATION_STEPS {
+        out.push(problem(
+            t,
+            format!("rotation.steps is too short to be concrete (under {MIN_ROTATION_STEPS} characters)"),
+        ));
     }
 }
