@@ -94,7 +94,11 @@ fn bench(dir: &Path, mb: usize, plants: usize, seed: u64) -> Result<()> {
         while matches!(lang, Lang::MinJs | Lang::LockJson) && fill.range(0..4) != 0 {
             lang = fill.lang();
         }
-        let rel = format!("d{:03}/{}", files % 500, lang.file_name(&format!("f{files}")));
+        let rel = format!(
+            "d{:03}/{}",
+            files % 500,
+            lang.file_name(&format!("f{files}"))
+        );
         body.clear();
         let size = file_size(&mut fill, lang);
         fill.fill(lang, size / 2, &mut body);

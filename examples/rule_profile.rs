@@ -25,7 +25,9 @@ fn main() -> Result<()> {
             let k = k.to_ascii_lowercase();
             for (pi, list) in rules.keyword_rules.iter().enumerate() {
                 if patterns[pi].is_empty()
-                    && list.iter().any(|&ri| rules.rules[ri as usize].def.id == r.def.id)
+                    && list
+                        .iter()
+                        .any(|&ri| rules.rules[ri as usize].def.id == r.def.id)
                     && rules.rules[list[0] as usize]
                         .def
                         .keywords
@@ -65,8 +67,10 @@ fn main() -> Result<()> {
             }
         }
         kw_time += t.elapsed();
+        let path = entry.path().to_string_lossy();
         for (ri, c) in cand.iter().enumerate() {
-            if *c {
+            // Path-restricted rules only run on their files, as in the matcher.
+            if *c && rules.rules[ri].applies_to(Some(&path)) {
                 let t = Instant::now();
                 let n = rules.rules[ri]
                     .regex
@@ -93,7 +97,12 @@ fn main() -> Result<()> {
             .iter()
             .map(|&r| rules.rules[r as usize].def.id.as_str())
             .collect();
-        println!("  {:>9}  {:<16} {}", kw_hits[i], patterns[i], ids.join(", "));
+        println!(
+            "  {:>9}  {:<16} {}",
+            kw_hits[i],
+            patterns[i],
+            ids.join(", ")
+        );
     }
     let mut rs: Vec<usize> = (0..rules.rules.len()).collect();
     rs.sort_by_key(|&i| std::cmp::Reverse(rule_time[i]));

@@ -65,7 +65,11 @@ fn public_keys_are_not_findings_by_default() {
     let dir = tempfile::tempdir().unwrap();
     write_public_examples(dir.path());
     let run = scan_json(dir.path(), &["."]);
-    assert_eq!(run.code, 1, "the real Stripe secret is found: {}", run.stderr);
+    assert_eq!(
+        run.code, 1,
+        "the real Stripe secret is found: {}",
+        run.stderr
+    );
     let ids = rule_ids(&run.json());
     assert_eq!(
         ids,
@@ -87,7 +91,10 @@ fn include_public_reports_them_as_info() {
             .filter(|(r, _)| r == id)
             .map(|(_, s)| s.as_str())
             .collect();
-        assert!(!sev.is_empty(), "{id} reported with --include-public: {ids:?}");
+        assert!(
+            !sev.is_empty(),
+            "{id} reported with --include-public: {ids:?}"
+        );
         assert!(sev.iter().all(|s| *s == "info"), "{id} is info: {sev:?}");
     }
 }

@@ -27,7 +27,11 @@ fn rule_pack_recall_and_precision_on_labelled_corpus() {
     let s = score(&q.labels, &q.snippets, &run.json());
 
     let non_public = rules.rules.iter().filter(|r| !r.def.public).count();
-    assert_eq!(s.recall.len(), non_public, "every non-public rule is planted");
+    assert_eq!(
+        s.recall.len(),
+        non_public,
+        "every non-public rule is planted"
+    );
     assert!(q.labels.len() >= PLANTS_PER_RULE * non_public);
     assert!(
         q.negatives * 2 >= q.labels.len(),
@@ -53,8 +57,16 @@ fn rule_pack_recall_and_precision_on_labelled_corpus() {
 fn scorer_counts_misses_and_false_reports() {
     use leakhound::rules::corpus::Label;
     let labels = vec![
-        Label { path: "a.py".into(), rule: "r1".into(), secret: "s1".into() },
-        Label { path: "b.py".into(), rule: "r1".into(), secret: "s2".into() },
+        Label {
+            path: "a.py".into(),
+            rule: "r1".into(),
+            secret: "s1".into(),
+        },
+        Label {
+            path: "b.py".into(),
+            rule: "r1".into(),
+            secret: "s2".into(),
+        },
     ];
     let mut snippets = std::collections::HashMap::new();
     snippets.insert("a.py".to_string(), vec!["KEY=s1".to_string()]);

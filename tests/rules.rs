@@ -87,12 +87,16 @@ fn rule_count_is_reported_and_matches_the_readme() {
     assert_eq!(count, doc["rules"].as_array().expect("rules").len());
     assert_eq!(count, shipped_rules().unwrap().len());
     assert!(count >= 200, "{count} rules");
-    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
     let stated: usize = readme
         .split("ships **")
         .nth(1)
         .and_then(|rest| rest.split(" rules**").next())
         .and_then(|n| n.trim().parse().ok())
         .expect("README states `ships **N rules**`");
-    assert_eq!(count, stated, "README.md states {stated} rules, the binary has {count}");
+    assert_eq!(
+        count, stated,
+        "README.md states {stated} rules, the binary has {count}"
+    );
 }

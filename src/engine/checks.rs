@@ -272,8 +272,12 @@ mod tests {
             let odd = format!("sk_live_{}", g.value("alnum:40").unwrap());
             assert!(!Check::StripeKey.passes(odd.as_bytes()), "{odd}");
         }
-        assert!(!Check::SlackToken.passes(b"xoxb-012345678912-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx"));
-        assert!(!Check::SlackToken.passes(b"xoxb-123456789012-1234567890123-000000000000000000000000"));
+        assert!(
+            !Check::SlackToken.passes(b"xoxb-012345678912-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx")
+        );
+        assert!(
+            !Check::SlackToken.passes(b"xoxb-123456789012-1234567890123-000000000000000000000000")
+        );
     }
 
     #[test]

@@ -100,7 +100,12 @@ impl Matcher {
         let rules = Arc::clone(&self.rules);
         let input = aho_corasick::Input::new(data);
         // The DFA is built without a size or anchoring limit, so a search cannot fail.
-        for m in rules.keywords.try_find_overlapping_iter(input).into_iter().flatten() {
+        for m in rules
+            .keywords
+            .try_find_overlapping_iter(input)
+            .into_iter()
+            .flatten()
+        {
             for &ri in &rules.keyword_rules[m.pattern().as_usize()] {
                 let r = ri as usize;
                 if !self.candidate[r] {

@@ -233,7 +233,9 @@ fn lint(t: &SourcedRule, strictness: Strictness, out: &mut Vec<Problem>) {
     } else if d.rotation.steps.trim().len() < MIN_ROTATION_STEPS {
         out.push(problem(
             t,
-            format!("rotation.steps is too short to be concrete (under {MIN_ROTATION_STEPS} characters)"),
+            format!(
+                "rotation.steps is too short to be concrete (under {MIN_ROTATION_STEPS} characters)"
+            ),
         ));
     }
 }

@@ -229,24 +229,147 @@ const SH: &[&str] = &[
 ];
 
 const WORDS: &[&str] = &[
-    "user", "account", "order", "invoice", "cart", "payment", "session", "client", "server",
-    "config", "cache", "queue", "worker", "job", "event", "handler", "router", "request",
-    "response", "token", "auth", "login", "profile", "settings", "search", "index", "report",
-    "export", "import", "upload", "download", "file", "image", "thumbnail", "video", "stream",
-    "message", "channel", "notify", "email", "template", "render", "layout", "theme", "style",
-    "button", "modal", "form", "input", "field", "value", "state", "store", "reducer", "action",
-    "effect", "hook", "context", "provider", "service", "client", "adapter", "driver", "pool",
-    "connection", "database", "table", "column", "record", "model", "schema", "migration",
-    "query", "filter", "sort", "page", "limit", "offset", "cursor", "batch", "retry", "timeout",
-    "deadline", "metric", "trace", "span", "logger", "level", "debug", "error", "warning",
-    "build", "deploy", "release", "version", "feature", "flag", "toggle", "experiment",
-    "tenant", "region", "zone", "cluster", "node", "pod", "volume", "secret", "key", "password",
-    "credential", "permission", "role", "policy", "scope", "grant", "audit", "webhook", "api",
-    "gateway", "proxy", "balancer", "health", "status", "monitor", "alert", "dashboard",
+    "user",
+    "account",
+    "order",
+    "invoice",
+    "cart",
+    "payment",
+    "session",
+    "client",
+    "server",
+    "config",
+    "cache",
+    "queue",
+    "worker",
+    "job",
+    "event",
+    "handler",
+    "router",
+    "request",
+    "response",
+    "token",
+    "auth",
+    "login",
+    "profile",
+    "settings",
+    "search",
+    "index",
+    "report",
+    "export",
+    "import",
+    "upload",
+    "download",
+    "file",
+    "image",
+    "thumbnail",
+    "video",
+    "stream",
+    "message",
+    "channel",
+    "notify",
+    "email",
+    "template",
+    "render",
+    "layout",
+    "theme",
+    "style",
+    "button",
+    "modal",
+    "form",
+    "input",
+    "field",
+    "value",
+    "state",
+    "store",
+    "reducer",
+    "action",
+    "effect",
+    "hook",
+    "context",
+    "provider",
+    "service",
+    "client",
+    "adapter",
+    "driver",
+    "pool",
+    "connection",
+    "database",
+    "table",
+    "column",
+    "record",
+    "model",
+    "schema",
+    "migration",
+    "query",
+    "filter",
+    "sort",
+    "page",
+    "limit",
+    "offset",
+    "cursor",
+    "batch",
+    "retry",
+    "timeout",
+    "deadline",
+    "metric",
+    "trace",
+    "span",
+    "logger",
+    "level",
+    "debug",
+    "error",
+    "warning",
+    "build",
+    "deploy",
+    "release",
+    "version",
+    "feature",
+    "flag",
+    "toggle",
+    "experiment",
+    "tenant",
+    "region",
+    "zone",
+    "cluster",
+    "node",
+    "pod",
+    "volume",
+    "secret",
+    "key",
+    "password",
+    "credential",
+    "permission",
+    "role",
+    "policy",
+    "scope",
+    "grant",
+    "audit",
+    "webhook",
+    "api",
+    "gateway",
+    "proxy",
+    "balancer",
+    "health",
+    "status",
+    "monitor",
+    "alert",
+    "dashboard",
 ];
 const ENV: &[&str] = &[
-    "API_URL", "DATABASE_URL", "REDIS_HOST", "LOG_LEVEL", "NODE_ENV", "PORT", "API_KEY",
-    "SECRET_KEY", "AUTH_TOKEN", "STRIPE_SECRET_KEY", "AWS_REGION", "SENTRY_DSN", "APP_ENV",
+    "API_URL",
+    "DATABASE_URL",
+    "REDIS_HOST",
+    "LOG_LEVEL",
+    "NODE_ENV",
+    "PORT",
+    "API_KEY",
+    "SECRET_KEY",
+    "AUTH_TOKEN",
+    "STRIPE_SECRET_KEY",
+    "AWS_REGION",
+    "SENTRY_DSN",
+    "APP_ENV",
 ];
 
 /// Writes filler text of one format.
@@ -572,7 +695,11 @@ pub struct QualityCorpus {
 }
 
 /// Pick one of the open shared files, or open a new one with some filler.
-fn take_file(fill: &mut Filler, open: &mut Vec<(Lang, String, String)>, file_no: &mut usize) -> usize {
+fn take_file(
+    fill: &mut Filler,
+    open: &mut Vec<(Lang, String, String)>,
+    file_no: &mut usize,
+) -> usize {
     if open.len() < 40 || fill.range(0..4) == 0 {
         let lang = fill.lang();
         *file_no += 1;
@@ -602,7 +729,8 @@ pub fn quality_corpus(rules: &Arc<RuleSet>, seed: u64) -> QualityCorpus {
     for (ri, rule) in rules.rules.iter().enumerate() {
         let def = &rule.def;
         for n in 0..PLANTS_PER_RULE {
-            let pseed = seed ^ (ri as u64 * 7919 + n as u64 + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+            let pseed =
+                seed ^ (ri as u64 * 7919 + n as u64 + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15);
             if let Some(rp) = restricted_path(def) {
                 // A file whose name the rule's path globs require, holding only the example.
                 file_no += 1;
@@ -620,7 +748,10 @@ pub fn quality_corpus(rules: &Arc<RuleSet>, seed: u64) -> QualityCorpus {
                             secret: sct.clone(),
                         });
                     }
-                    q.snippets.entry(path.clone()).or_default().push(p.text.clone());
+                    q.snippets
+                        .entry(path.clone())
+                        .or_default()
+                        .push(p.text.clone());
                 }
                 q.files.push((path, format!("{}\n", p.text)));
                 continue;
@@ -656,7 +787,8 @@ pub fn quality_corpus(rules: &Arc<RuleSet>, seed: u64) -> QualityCorpus {
         }
         // The rule's own negatives, if no rule reports them on their own.
         for (n, neg) in def.negatives.iter().enumerate() {
-            let nseed = seed ^ (ri as u64 * 104_729 + n as u64 + 7).wrapping_mul(0xff51_afd7_ed55_8ccd);
+            let nseed =
+                seed ^ (ri as u64 * 104_729 + n as u64 + 7).wrapping_mul(0xff51_afd7_ed55_8ccd);
             let Ok(text) = Generator::new(nseed).expand(neg) else {
                 continue;
             };
@@ -689,14 +821,29 @@ pub fn quality_corpus(rules: &Arc<RuleSet>, seed: u64) -> QualityCorpus {
     const HARD: &[(Lang, &str)] = &[
         (Lang::Py, "api_key = \"YOUR_API_KEY\""),
         (Lang::Py, "password = \"changeme\"  # local dev only"),
-        (Lang::Shell, "export AWS_SECRET_ACCESS_KEY=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"),
+        (
+            Lang::Shell,
+            "export AWS_SECRET_ACCESS_KEY=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+        ),
         (Lang::Yaml, "  token: ${API_TOKEN}"),
         (Lang::Yaml, "  password: \"{{ .Values.db.password }}\""),
         (Lang::Js, "const secret = process.env.JWT_SECRET;"),
-        (Lang::Ts, "const apiKey: string = import.meta.env.VITE_API_KEY;"),
-        (Lang::Markdown, "Set `STRIPE_SECRET_KEY=sk_live_...` in your environment."),
-        (Lang::Go, "\tassert.Equal(t, \"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855\", sum)"),
-        (Lang::Ci, "      - uses: actions/cache@0c45773b623bea8c8e75f6c82b208c3cf94ea4f9"),
+        (
+            Lang::Ts,
+            "const apiKey: string = import.meta.env.VITE_API_KEY;",
+        ),
+        (
+            Lang::Markdown,
+            "Set `STRIPE_SECRET_KEY=sk_live_...` in your environment.",
+        ),
+        (
+            Lang::Go,
+            "\tassert.Equal(t, \"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855\", sum)",
+        ),
+        (
+            Lang::Ci,
+            "      - uses: actions/cache@0c45773b623bea8c8e75f6c82b208c3cf94ea4f9",
+        ),
         (Lang::Json, "  \"secret\": \"<secret>\","),
         (Lang::Py, "SECRET_KEY = os.environ[\"DJANGO_SECRET_KEY\"]"),
     ];
@@ -712,11 +859,17 @@ pub fn quality_corpus(rules: &Arc<RuleSet>, seed: u64) -> QualityCorpus {
         q.negatives += 1;
     }
     // Hash-heavy files: lock files, SRI pages, CI pins, data URIs.
-    for (i, lang) in [Lang::LockJson, Lang::Html, Lang::Ci, Lang::Json, Lang::MinJs]
-        .into_iter()
-        .cycle()
-        .take(100)
-        .enumerate()
+    for (i, lang) in [
+        Lang::LockJson,
+        Lang::Html,
+        Lang::Ci,
+        Lang::Json,
+        Lang::MinJs,
+    ]
+    .into_iter()
+    .cycle()
+    .take(100)
+    .enumerate()
     {
         let path = format!("h{i:03}/{}", lang.file_name(&format!("hash{i}")));
         let mut body = String::new();
