@@ -152,6 +152,25 @@ pub fn check_rules(
                 continue;
             }
             let hits = matcher.scan(text.as_bytes(), Some(&path));
+            // Generic rules run over windows around their keyword hits, so
+            // their matches must contain a keyword.
+            if t.def.is_generic()
+                && let Some(h) = hits.iter().find(|h| h.rule as usize == ri)
+            {
+                let matched = lower.as_bytes()[h.start..h.end].to_vec();
+                let matched = String::from_utf8_lossy(&matched);
+                if !t
+                    .def
+                    .keywords
+                    .iter()
+                    .any(|k| matched.contains(&k.to_ascii_lowercase()))
+                {
+                    report.problems.push(problem(
+                        t,
+                        format!("example {}: the match contains none of the keywords", n + 1),
+                    ));
+                }
+            }
             if !hits.iter().any(|h| h.rule as usize == ri) {
                 let others: Vec<&str> = hits
                     .iter()
