@@ -79,9 +79,6 @@ fn bench(dir: &Path, mb: usize, plants: usize, seed: u64) -> Result<()> {
     let mut matcher = Matcher::new(Arc::clone(&rules));
     let mut fill = Filler::new(seed);
     let target = mb * 1024 * 1024;
-    // Average file ~70 KB: plant into about one file in `every`.
-    let est_files = (target / 70_000).max(1);
-    let every = (est_files / plants.max(1)).max(1);
     let candidates: Vec<usize> = rules
         .rules
         .iter()
@@ -92,7 +89,11 @@ fn bench(dir: &Path, mb: usize, plants: usize, seed: u64) -> Result<()> {
     let (mut total, mut files, mut planted) = (0usize, 0usize, 0usize);
     let mut body = String::new();
     while total < target {
-        let lang = fill.lang();
+        let mut lang = fill.lang();
+        // Bundles and lock files are big but rarer than sources.
+        while matches!(lang, Lang::MinJs | Lang::LockJson) && fill.range(0..4) != 0 {
+            lang = fill.lang();
+        }
         let rel = format!(
             "d{:03}/{}",
             files % 500,
@@ -101,7 +102,8 @@ fn bench(dir: &Path, mb: usize, plants: usize, seed: u64) -> Result<()> {
         body.clear();
         let size = file_size(&mut fill, lang);
         fill.fill(lang, size / 2, &mut body);
-        if files % every == 0 && planted < plants {
+        // Pace plants evenly over the corpus.
+        if planted * target <= plants * total && planted < plants {
             let ri = candidates[fill.range(0..candidates.len())];
             let pseed = seed.wrapping_mul(31).wrapping_add(files as u64);
             if let Some(p) = corpus::plant(&mut matcher, ri, files, pseed, &rel) {

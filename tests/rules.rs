@@ -73,3 +73,30 @@ regex = '''(?P<secret>x)'''
         .to_string();
     assert!(unparsable.starts_with("x.toml: line 2"), "{unparsable}");
 }
+
+#[test]
+fn rule_count_is_reported_and_matches_the_readme() {
+    let out = assert_cmd::Command::cargo_bin("leakhound")
+        .unwrap()
+        .args(["rules", "list", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let count = doc["count"].as_u64().expect("count") as usize;
+    assert_eq!(count, doc["rules"].as_array().expect("rules").len());
+    assert_eq!(count, shipped_rules().unwrap().len());
+    assert!(count >= 200, "{count} rules");
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let stated: usize = readme
+        .split("ships **")
+        .nth(1)
+        .and_then(|rest| rest.split(" rules**").next())
+        .and_then(|n| n.trim().parse().ok())
+        .expect("README states `ships **N rules**`");
+    assert_eq!(
+        count, stated,
+        "README.md states {stated} rules, the binary has {count}"
+    );
+}

@@ -21,6 +21,8 @@ pub enum Check {
     NotUuid,
     Base64Key,
     BasicAuth,
+    SlackToken,
+    StripeKey,
 }
 
 /// Every check name, for error messages and docs.
@@ -39,7 +41,16 @@ pub const CHECK_NAMES: &[&str] = &[
     "not-uuid",
     "base64-key",
     "basic-auth",
+    "slack-token",
+    "stripe-key",
 ];
+
+/// Body length of a legacy Stripe key (`sk_live_` + 24).
+const STRIPE_LEGACY_LEN: usize = 24;
+/// Shortest body of an account-scoped Stripe key (`sk_live_51...`): 99 characters
+/// today, and Stripe says lengths may change, so 90 leaves room for that while
+/// still rejecting the mid-length strings no Stripe key has.
+const STRIPE_SCOPED_MIN_LEN: usize = 90;
 
 /// Prefixes an AWS access key id can start with.
 const AWS_KEY_PREFIXES: &[&[u8]] = &[
@@ -65,6 +76,8 @@ impl Check {
             "not-uuid" => Check::NotUuid,
             "base64-key" => Check::Base64Key,
             "basic-auth" => Check::BasicAuth,
+            "slack-token" => Check::SlackToken,
+            "stripe-key" => Check::StripeKey,
             _ => return None,
         })
     }
@@ -96,6 +109,8 @@ impl Check {
             Check::Lower => secret.iter().any(u8::is_ascii_lowercase),
             Check::NotHash => !is_hex_digest(secret),
             Check::NotUuid => !is_uuid(secret),
+            Check::SlackToken => slack_token_valid(secret),
+            Check::StripeKey => stripe_key_valid(secret),
             Check::Base64Key => {
                 let trimmed: Vec<u8> = secret
                     .iter()
@@ -144,6 +159,36 @@ fn crc32_token_valid(token: &[u8]) -> bool {
     }
     let (body, sum) = rest.split_at(30);
     base62_fixed(crc32fast::hash(body), 6).as_bytes() == sum
+}
+
+/// Slack `xox?-` tokens: numeric segments (team, user, bot ids) are ids, so they
+/// never start with `0`; the final segment is random and mixes letters and digits
+/// or cases.
+fn slack_token_valid(token: &[u8]) -> bool {
+    let mut segs: Vec<&[u8]> = token.split(|&b| b == b'-').collect();
+    let Some(last) = segs.pop() else { return false };
+    if segs.len() < 2 {
+        return false;
+    }
+    let ids_ok = segs[1..]
+        .iter()
+        .filter(|s| s.len() > 1 && s.iter().all(u8::is_ascii_digit))
+        .all(|s| s[0] != b'0');
+    let letters = last.iter().any(u8::is_ascii_alphabetic);
+    let mixed = last.iter().any(u8::is_ascii_digit)
+        || (last.iter().any(u8::is_ascii_uppercase) && last.iter().any(u8::is_ascii_lowercase));
+    ids_ok && letters && mixed
+}
+
+/// Stripe `sk_`/`rk_`/`pk_` keys come in two length classes: legacy (24
+/// characters after the mode) and account-scoped (98 or more, starting with a digit).
+fn stripe_key_valid(key: &[u8]) -> bool {
+    let body = ["_live_", "_test_"]
+        .iter()
+        .find_map(|m| memchr::memmem::find(key, m.as_bytes()).map(|i| &key[i + m.len()..]));
+    let Some(body) = body else { return false };
+    body.len() == STRIPE_LEGACY_LEN
+        || (body.len() >= STRIPE_SCOPED_MIN_LEN && body[0].is_ascii_digit())
 }
 
 fn jwt_valid(token: &[u8]) -> bool {
@@ -234,6 +279,32 @@ mod tests {
         assert!(!Check::Jwt.passes(b"eyJub3QiOiJqd3QifQ.eyJ4IjoxfQ.abc"));
         assert!(Check::PypiMacaroon.passes(g.value("pypi").unwrap().as_bytes()));
         assert!(!Check::PypiMacaroon.passes(b"pypi-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"));
+    }
+
+    #[test]
+    fn slack_segments_and_stripe_length_classes() {
+        let mut g = Generator::new(9);
+        for _ in 0..20 {
+            let bot = format!(
+                "xoxb-{}-{}-{}",
+                g.value("digits:12").unwrap(),
+                g.value("digits:13").unwrap(),
+                g.value("alnum:24").unwrap()
+            );
+            assert!(Check::SlackToken.passes(bot.as_bytes()), "{bot}");
+            let legacy = format!("sk_live_{}", g.value("alnum:24").unwrap());
+            assert!(Check::StripeKey.passes(legacy.as_bytes()), "{legacy}");
+            let scoped = format!("sk_live_51{}", g.value("alnum:97").unwrap());
+            assert!(Check::StripeKey.passes(scoped.as_bytes()), "{scoped}");
+            let odd = format!("sk_live_{}", g.value("alnum:40").unwrap());
+            assert!(!Check::StripeKey.passes(odd.as_bytes()), "{odd}");
+        }
+        assert!(
+            !Check::SlackToken.passes(b"xoxb-012345678912-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx")
+        );
+        assert!(
+            !Check::SlackToken.passes(b"xoxb-123456789012-1234567890123-000000000000000000000000")
+        );
     }
 
     #[test]

@@ -3,6 +3,7 @@
 use crate::engine::checks::shannon_entropy;
 use crate::engine::placeholder::is_placeholder;
 use crate::rules::{CompiledRule, RuleSet};
+use aho_corasick::automaton::Automaton as _;
 use regex_automata::{Input, meta, util::captures::Captures};
 use std::sync::Arc;
 
@@ -10,6 +11,10 @@ use std::sync::Arc;
 /// only over windows around keyword hits (one pass either way; windows keep a
 /// 50 MB bundle with a handful of keywords from running 30 regexes over 50 MB).
 const WHOLE_BLOB_LIMIT: usize = 256 * 1024;
+/// Generic rules (no distinctive literal for the regex engine to skip to) run
+/// over windows around their keyword hits in small blobs too, unless the windows
+/// cover more than 1/`SPARSE_WINDOW_RATIO` of the blob.
+const SPARSE_WINDOW_RATIO: usize = 4;
 
 /// One confirmed match of a rule in a blob.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -73,7 +78,10 @@ impl Matcher {
             let rules = Arc::clone(&self.rules);
             let rule = &rules.rules[ri];
             if rule.applies_to(path) {
-                if data.len() <= WHOLE_BLOB_LIMIT {
+                let sparse = rule.def.is_generic()
+                    && windows.iter().map(|&(s, e)| e - s).sum::<usize>() * SPARSE_WINDOW_RATIO
+                        < data.len();
+                if data.len() <= WHOLE_BLOB_LIMIT && !sparse {
                     self.run_rule(ri, rule, data, 0, data.len(), &mut hits);
                 } else {
                     for &(s, e) in &windows {
@@ -96,17 +104,26 @@ impl Matcher {
 
     fn collect_candidates(&mut self, data: &[u8]) {
         let small = data.len() <= WHOLE_BLOB_LIMIT;
-        for m in self.rules.keywords.find_overlapping_iter(data) {
-            for &ri in &self.rules.keyword_rules[m.pattern().as_usize()] {
+        let rules = Arc::clone(&self.rules);
+        let input = aho_corasick::Input::new(data);
+        // The DFA is built without a size or anchoring limit, so a search cannot fail.
+        for m in rules
+            .keywords
+            .try_find_overlapping_iter(input)
+            .into_iter()
+            .flatten()
+        {
+            for &ri in &rules.keyword_rules[m.pattern().as_usize()] {
                 let r = ri as usize;
                 if !self.candidate[r] {
                     self.candidate[r] = true;
                     self.touched.push(ri);
                 }
-                if small {
+                let rule = &rules.rules[r];
+                if small && !rule.def.is_generic() {
                     continue;
                 }
-                let w = self.rules.rules[r].window;
+                let w = rule.window;
                 let s = m.end().saturating_sub(w);
                 let e = (m.start() + w).min(data.len());
                 let list = &mut self.windows[r];

@@ -10,6 +10,10 @@ use std::sync::Arc;
 /// Minimum examples and negatives a shipped rule must carry.
 pub const MIN_EXAMPLES: usize = 2;
 
+/// Shortest rotation steps a shipped rule may carry: a sentence naming where to
+/// revoke, what to re-issue and where to update is longer than this.
+pub const MIN_ROTATION_STEPS: usize = 80;
+
 /// How demanding the checker is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Strictness {
@@ -148,6 +152,25 @@ pub fn check_rules(
                 continue;
             }
             let hits = matcher.scan(text.as_bytes(), Some(&path));
+            // Generic rules run over windows around their keyword hits, so
+            // their matches must contain a keyword.
+            if t.def.is_generic()
+                && let Some(h) = hits.iter().find(|h| h.rule as usize == ri)
+            {
+                let matched = lower.as_bytes()[h.start..h.end].to_vec();
+                let matched = String::from_utf8_lossy(&matched);
+                if !t
+                    .def
+                    .keywords
+                    .iter()
+                    .any(|k| matched.contains(&k.to_ascii_lowercase()))
+                {
+                    report.problems.push(problem(
+                        t,
+                        format!("example {}: the match contains none of the keywords", n + 1),
+                    ));
+                }
+            }
             if !hits.iter().any(|h| h.rule as usize == ri) {
                 let others: Vec<&str> = hits
                     .iter()
@@ -226,5 +249,12 @@ fn lint(t: &SourcedRule, strictness: Strictness, out: &mut Vec<Problem>) {
     }
     if d.rotation.steps.trim().is_empty() {
         out.push(problem(t, "rotation.steps is empty"));
+    } else if d.rotation.steps.trim().len() < MIN_ROTATION_STEPS {
+        out.push(problem(
+            t,
+            format!(
+                "rotation.steps is too short to be concrete (under {MIN_ROTATION_STEPS} characters)"
+            ),
+        ));
     }
 }

@@ -4,7 +4,7 @@
 use super::load::SourcedRule;
 use super::syntax::RuleDef;
 use crate::engine::checks::{CHECK_NAMES, Check};
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{MatchKind, dfa::DFA};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use regex_automata::meta;
 use std::collections::HashSet;
@@ -54,7 +54,10 @@ impl CompiledRule {
 #[derive(Debug)]
 pub struct RuleSet {
     pub rules: Vec<CompiledRule>,
-    pub keywords: AhoCorasick,
+    /// Every keyword in one Aho-Corasick DFA, used through its concrete type so the
+    /// overlapping search is monomorphised (through `AhoCorasick` every byte is a
+    /// virtual call).
+    pub keywords: DFA,
     /// Keyword pattern index -> rules that keyword can start.
     pub keyword_rules: Vec<Vec<u32>>,
 }
@@ -223,7 +226,9 @@ impl RuleSet {
                 }
             }
         }
-        let keywords = AhoCorasickBuilder::new()
+        // A full DFA: the keyword scan touches every byte of every blob, and with a
+        // few hundred short keywords an NFA is several times slower.
+        let keywords = DFA::builder()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::Standard)
             .build(&patterns)

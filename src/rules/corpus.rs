@@ -560,6 +560,37 @@ pub fn plant(
     (!secrets.is_empty()).then_some(Planted { text, secrets })
 }
 
+/// The assignment an example line makes (`NAME=value`, `NAME: "value"`), if it is one.
+fn assignment(text: &str) -> Option<(String, String)> {
+    static RE: std::sync::OnceLock<Option<regex::Regex>> = std::sync::OnceLock::new();
+    let re = RE
+        .get_or_init(|| {
+            regex::Regex::new(
+                r#"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*[:=]\s*["']?([^"'\s]+)["']?\s*;?\s*$"#,
+            )
+            .ok()
+        })
+        .as_ref()?;
+    let c = re.captures(text)?;
+    Some((c[1].to_string(), c[2].to_string()))
+}
+
+/// Rewrite an example `NAME=value` line in `lang`'s own assignment style, so
+/// planted secrets sit in varied realistic contexts, not only the rule author's.
+pub fn restyle(lang: Lang, text: &str) -> Option<String> {
+    let (name, value) = assignment(text)?;
+    Some(match lang {
+        Lang::Js | Lang::Ts => format!("const {name} = \"{value}\";"),
+        Lang::Py => format!("{name} = '{value}'"),
+        Lang::Go => format!("\t{name} := \"{value}\""),
+        Lang::Yaml | Lang::Ci => format!("  {name}: \"{value}\""),
+        Lang::Json | Lang::LockJson => format!("  \"{name}\": \"{value}\","),
+        Lang::Shell => format!("export {name}=\"{value}\""),
+        Lang::Markdown => format!("```\n{name}={value}\n```"),
+        Lang::Html | Lang::MinJs => format!("var {name}=\"{value}\";"),
+    })
+}
+
 /// A path-restricted rule's concrete file name (the glob made concrete).
 pub fn restricted_path(def: &super::RuleDef) -> Option<String> {
     (!def.paths.is_empty()).then(|| example_path(def))
@@ -732,6 +763,12 @@ pub fn quality_corpus(rules: &Arc<RuleSet>, seed: u64) -> QualityCorpus {
             };
             let (lang, _, body) = &mut open[fi];
             let lang = *lang;
+            // Every second plant of a `NAME=value` example in the file's own style.
+            let text = match restyle(lang, &p.text) {
+                Some(t) if n % 2 == 1 && p.secrets.iter().all(|sct| t.contains(sct.as_str())) => t,
+                _ => p.text.clone(),
+            };
+            let p = Planted { text, ..p };
             body.push_str(&p.text);
             body.push('\n');
             fill.line(lang, body);

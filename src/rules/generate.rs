@@ -68,7 +68,13 @@ impl Generator {
             "HEX" => self.chars(b"0123456789ABCDEF", len()?),
             "lower" => self.chars(b"abcdefghijklmnopqrstuvwxyz", len()?),
             "upper" => self.chars(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ", len()?),
-            "digits" => self.chars(b"0123456789", len()?),
+            // A number, so no leading zero (ids in tokens never have one).
+            "digits" => {
+                let n = len()?;
+                let mut d = self.chars(b"123456789", n.min(1));
+                d.push_str(&self.chars(b"0123456789", n.saturating_sub(1)));
+                d
+            }
             "lowernum" => self.chars(b"abcdefghijklmnopqrstuvwxyz0123456789", len()?),
             "uppernum" => self.chars(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", len()?),
             "base32" => self.chars(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", len()?),
