@@ -270,6 +270,7 @@ impl LoadedConfig {
             .map(|def| SourcedRule {
                 def: def.clone(),
                 source: self.file.clone(),
+                shipped: false,
             })
             .collect();
         // Each custom rule must compile on its own; the error names its line.

@@ -144,12 +144,13 @@ impl Matcher {
         end: usize,
         hits: &mut Vec<Hit>,
     ) {
-        let cache = self.caches[ri].get_or_insert_with(|| rule.regex.create_cache());
-        let caps = self.captures[ri].get_or_insert_with(|| rule.regex.create_captures());
+        let Some(regex) = rule.regex() else { return };
+        let cache = self.caches[ri].get_or_insert_with(|| regex.create_cache());
+        let caps = self.captures[ri].get_or_insert_with(|| regex.create_captures());
         let mut at = start;
         while at <= end {
             let input = Input::new(data).range(at..end);
-            rule.regex.search_captures_with(cache, &input, caps);
+            regex.search_captures_with(cache, &input, caps);
             let Some(m) = caps.get_match() else { break };
             if let Some(span) = caps.get_group(rule.secret_group)
                 && secret_passes(rule, &data[span.start..span.end])

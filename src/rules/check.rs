@@ -79,6 +79,16 @@ pub fn check_rules(
     strictness: Strictness,
 ) -> Report {
     let mut report = Report::default();
+    // The checker is what vouches for shipped rules, so it compiles every
+    // target's regex now instead of trusting the lazy path.
+    let targets: Vec<SourcedRule> = targets
+        .iter()
+        .map(|t| SourcedRule {
+            shipped: false,
+            ..t.clone()
+        })
+        .collect();
+    let targets = targets.as_slice();
     let mut all: Vec<SourcedRule> = context
         .iter()
         .filter(|c| !targets.iter().any(|t| t.def.id == c.def.id))

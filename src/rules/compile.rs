@@ -8,6 +8,7 @@ use aho_corasick::{MatchKind, dfa::DFA};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use regex_automata::meta;
 use std::collections::HashSet;
+use std::sync::OnceLock;
 
 /// Largest compiled regex a rule may have: bounds memory and build time.
 const REGEX_SIZE_LIMIT: usize = 8 * 1024 * 1024;
@@ -28,7 +29,10 @@ pub struct RuleError {
 pub struct CompiledRule {
     pub def: RuleDef,
     pub source: String,
-    pub regex: meta::Regex,
+    /// Compiled on first use for shipped rules (most rules never see their keyword
+    /// in a small scan, and compiling all of them is most of a pre-commit run's
+    /// start-up); compiled eagerly for user rules so their errors surface at load.
+    regex: OnceLock<Result<meta::Regex, String>>,
     /// Capture group index of `secret` (0 = whole match).
     pub secret_group: usize,
     pub checks: Vec<Check>,
@@ -40,6 +44,15 @@ pub struct CompiledRule {
 }
 
 impl CompiledRule {
+    /// The rule's regex, compiled now if this is its first use; `None` only if a
+    /// shipped pattern failed to compile, which the rules test rules out.
+    pub fn regex(&self) -> Option<&meta::Regex> {
+        self.regex
+            .get_or_init(|| compile_regex(&self.def.regex))
+            .as_ref()
+            .ok()
+    }
+
     /// Whether this rule applies to a blob at `path` (rules without `paths` apply everywhere).
     pub fn applies_to(&self, path: Option<&str>) -> bool {
         match (&self.paths, path) {
@@ -100,14 +113,31 @@ pub fn compile_regex(pattern: &str) -> Result<meta::Regex, String> {
         .map_err(|e| e.to_string())
 }
 
-fn max_match_len(pattern: &str) -> Option<usize> {
+/// Parse a rule's pattern (with the same syntax settings as [`compile_regex`])
+/// for what the matcher needs before any regex is built: the `secret` group's
+/// index and the longest possible match.
+fn pattern_shape(pattern: &str) -> Result<(Option<usize>, Option<usize>), String> {
     let hir = regex_syntax::ParserBuilder::new()
         .unicode(false)
         .utf8(false)
         .build()
         .parse(pattern)
-        .ok()?;
-    hir.properties().maximum_len()
+        .map_err(|e| e.to_string())?;
+    Ok((secret_group_index(&hir), hir.properties().maximum_len()))
+}
+
+/// The capture index of the group named `secret` (the numbering regex-automata uses).
+fn secret_group_index(hir: &regex_syntax::hir::Hir) -> Option<usize> {
+    use regex_syntax::hir::HirKind;
+    match hir.kind() {
+        HirKind::Capture(c) if c.name.as_deref() == Some("secret") => Some(c.index as usize),
+        HirKind::Capture(c) => secret_group_index(&c.sub),
+        HirKind::Repetition(r) => secret_group_index(&r.sub),
+        HirKind::Concat(subs) | HirKind::Alternation(subs) => {
+            subs.iter().find_map(secret_group_index)
+        }
+        _ => None,
+    }
 }
 
 fn compile_rule(r: &SourcedRule) -> Result<CompiledRule, RuleError> {
@@ -127,15 +157,17 @@ fn compile_rule(r: &SourcedRule) -> Result<CompiledRule, RuleError> {
     if let Some(k) = def.keywords.iter().find(|k| k.is_empty() || !k.is_ascii()) {
         return Err(err(r, format!("keyword {k:?} must be non-empty ASCII")));
     }
-    let regex =
-        compile_regex(&def.regex).map_err(|e| err(r, format!("regex does not compile: {e}")))?;
-    let secret_group = match regex
-        .group_info()
-        .to_index(regex_automata::PatternID::ZERO, "secret")
-    {
-        Some(i) => i,
-        None => return Err(err(r, "regex has no named group `secret`")),
+    let (secret_group, max_len) =
+        pattern_shape(&def.regex).map_err(|e| err(r, format!("regex does not compile: {e}")))?;
+    let Some(secret_group) = secret_group else {
+        return Err(err(r, "regex has no named group `secret`"));
     };
+    let regex = OnceLock::new();
+    if !r.shipped {
+        let compiled = compile_regex(&def.regex)
+            .map_err(|e| err(r, format!("regex does not compile: {e}")))?;
+        let _ = regex.set(Ok(compiled));
+    }
     let checks = def
         .checks
         .iter()
@@ -174,8 +206,7 @@ fn compile_rule(r: &SourcedRule) -> Result<CompiledRule, RuleError> {
     {
         return Err(err(r, "min_entropy must be between 0 and 8 bits per byte"));
     }
-    let window =
-        max_match_len(&def.regex).map_or(UNBOUNDED_MATCH_WINDOW, |m| m.min(UNBOUNDED_MATCH_WINDOW));
+    let window = max_len.map_or(UNBOUNDED_MATCH_WINDOW, |m| m.min(UNBOUNDED_MATCH_WINDOW));
     Ok(CompiledRule {
         def: def.clone(),
         source: r.source.clone(),
@@ -253,5 +284,38 @@ impl RuleSet {
     pub fn shipped() -> Result<RuleSet, anyhow::Error> {
         let rules = super::load::shipped_rules()?;
         Ok(RuleSet::compile(&rules)?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secret_group_from_the_parse_is_the_one_the_regex_uses() {
+        for r in crate::rules::load::shipped_rules().unwrap() {
+            let (group, _) = pattern_shape(&r.def.regex).unwrap();
+            let re = compile_regex(&r.def.regex).unwrap();
+            let want = re
+                .group_info()
+                .to_index(regex_automata::PatternID::ZERO, "secret");
+            assert_eq!(group, want, "rule {}", r.def.id);
+        }
+    }
+
+    #[test]
+    fn shipped_rules_compile_lazily_and_user_rules_eagerly() {
+        let shipped = crate::rules::load::shipped_rules().unwrap();
+        let set = RuleSet::compile(&shipped[..1]).unwrap();
+        assert!(
+            set.rules[0].regex.get().is_none(),
+            "not compiled before use"
+        );
+        assert!(set.rules[0].regex().is_some());
+        let mut user = shipped[0].clone();
+        user.shipped = false;
+        user.def.regex = "(?P<secret>a{99999}{99999})".into();
+        let e = RuleSet::compile(&[user]).unwrap_err();
+        assert!(e.message.contains("does not compile"), "{e}");
     }
 }

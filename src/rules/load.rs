@@ -10,6 +10,9 @@ include!(concat!(env!("OUT_DIR"), "/embedded_rules.rs"));
 pub struct SourcedRule {
     pub def: RuleDef,
     pub source: String,
+    /// Embedded in the binary: the test suite compiled its regex and ran its
+    /// examples, so a scan may compile the regex lazily, on first use.
+    pub shipped: bool,
 }
 
 /// A rule file that could not be read or parsed.
@@ -36,6 +39,7 @@ pub fn parse_rule_file(name: &str, text: &str) -> Result<Vec<SourcedRule>, LoadE
         .map(|def| SourcedRule {
             def,
             source: name.to_string(),
+            shipped: false,
         })
         .collect())
 }
@@ -60,7 +64,12 @@ pub fn toml_error_line(text: &str, e: &toml::de::Error) -> String {
 pub fn shipped_rules() -> Result<Vec<SourcedRule>, LoadError> {
     let mut all = Vec::new();
     for (name, text) in EMBEDDED_RULE_FILES {
-        all.extend(parse_rule_file(&format!("rules/{name}"), text)?);
+        let rules = parse_rule_file(&format!("rules/{name}"), text)?;
+        all.extend(
+            rules
+                .into_iter()
+                .map(|r| SourcedRule { shipped: true, ..r }),
+        );
     }
     Ok(all)
 }
