@@ -238,6 +238,15 @@ fn public_map_with_sources_content_is_an_info_finding() {
     );
 }
 
+/// Write `dist/app.js` with `js` and a `sourceMappingURL` comment pointing at `url`.
+fn write_linked(dir: &Path, js: &str, url: &str) {
+    write(
+        dir,
+        "dist/app.js",
+        format!("{js}\n//# sourceMappingURL={url}\n"),
+    );
+}
+
 /// Scan `dist/app.js` (holding a secret) next to whatever `setup` writes; return
 /// its one occurrence.
 fn broken_case(setup: impl FnOnce(&Path, &Bundle)) -> Value {
@@ -273,11 +282,7 @@ fn note(o: &Value) -> &str {
 #[test]
 fn truncated_map_json_gives_a_note() {
     let o = broken_case(|d, b| {
-        write(
-            d,
-            "dist/app.js",
-            format!("{}\n//# sourceMappingURL=app.js.map\n", b.js),
-        );
+        write_linked(d, &b.js, "app.js.map");
         write(d, "dist/app.js.map", &b.map[..b.map.len() / 2]);
     });
     assert!(
@@ -290,11 +295,7 @@ fn truncated_map_json_gives_a_note() {
 fn out_of_range_mappings_give_a_note() {
     // "AKAA" points at source #5 of a map with one source.
     let o = broken_case(|d, b| {
-        write(
-            d,
-            "dist/app.js",
-            format!("{}\n//# sourceMappingURL=app.js.map\n", b.js),
-        );
+        write_linked(d, &b.js, "app.js.map");
         write(
             d,
             "dist/app.js.map",
@@ -331,11 +332,7 @@ fn mappings_before_the_secret_line_give_a_note() {
 #[test]
 fn missing_referenced_map_gives_a_note() {
     let o = broken_case(|d, b| {
-        write(
-            d,
-            "dist/app.js",
-            format!("{}\n//# sourceMappingURL=maps/app.js.map\n", b.js),
-        );
+        write_linked(d, &b.js, "maps/app.js.map");
     });
     assert!(
         note(&o).contains("referenced source map maps/app.js.map not found"),
@@ -346,11 +343,7 @@ fn missing_referenced_map_gives_a_note() {
 #[test]
 fn map_for_a_different_file_gives_a_note() {
     let o = broken_case(|d, b| {
-        write(
-            d,
-            "dist/app.js",
-            format!("{}\n//# sourceMappingURL=app.js.map\n", b.js),
-        );
+        write_linked(d, &b.js, "app.js.map");
         let other = bundle("nothing", "vendor.js", true);
         write(d, "dist/app.js.map", &other.map);
     });
@@ -360,11 +353,7 @@ fn map_for_a_different_file_gives_a_note() {
     );
     // Without a `file` field the mismatch shows as the secret missing from the source.
     let o = broken_case(|d, b| {
-        write(
-            d,
-            "dist/app.js",
-            format!("{}\n//# sourceMappingURL=app.js.map\n", b.js),
-        );
+        write_linked(d, &b.js, "app.js.map");
         let other = bundle(&stripe(), "app.js", true)
             .map
             .replace(r#""file":"app.js","#, "");

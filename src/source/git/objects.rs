@@ -127,16 +127,18 @@ pub(crate) fn read_blob<'b>(
         ctx.stats
             .skip(skip_name(origin, id), SkipKind::CorruptObject, detail, 0);
     };
+    // A lookup that found nothing or failed: the object is missing or corrupt.
+    let lookup_failed = |e: Option<&dyn std::fmt::Display>| -> Option<&'b [u8]> {
+        match e {
+            None => corrupt(format!("object {id} is missing from the object database")),
+            Some(e) => corrupt(format!("object {id} cannot be read: {e}")),
+        }
+        None
+    };
     let header = match repo.objects.try_header(id) {
         Ok(Some(h)) => h,
-        Ok(None) => {
-            corrupt(format!("object {id} is missing from the object database"));
-            return None;
-        }
-        Err(e) => {
-            corrupt(format!("object {id} cannot be read: {e}"));
-            return None;
-        }
+        Ok(None) => return lookup_failed(None),
+        Err(e) => return lookup_failed(Some(&e)),
     };
     if header.kind() != gix::objs::Kind::Blob {
         corrupt(format!(
@@ -157,14 +159,8 @@ pub(crate) fn read_blob<'b>(
     }
     match repo.objects.try_find(id, buf) {
         Ok(Some(_)) => {}
-        Ok(None) => {
-            corrupt(format!("object {id} is missing from the object database"));
-            return None;
-        }
-        Err(e) => {
-            corrupt(format!("object {id} cannot be read: {e}"));
-            return None;
-        }
+        Ok(None) => return lookup_failed(None),
+        Err(e) => return lookup_failed(Some(&e)),
     }
     ctx.stats.blob_read();
     Some(buf.as_slice())
