@@ -1,19 +1,18 @@
 //! Per-thread matcher: keyword prefilter, regex confirmation, secret checks.
 
 use crate::engine::checks::shannon_entropy;
+use crate::engine::keywords::KeywordHit;
 use crate::engine::placeholder::is_placeholder;
+use crate::rules::compile::WHOLE_BLOB_LIMIT;
 use crate::rules::{CompiledRule, RuleSet};
-use aho_corasick::automaton::Automaton as _;
 use regex_automata::{Input, meta, util::captures::Captures};
 use std::sync::Arc;
 
-/// Blobs up to this size run candidate regexes over the whole blob; larger ones
-/// only over windows around keyword hits (one pass either way; windows keep a
-/// 50 MB bundle with a handful of keywords from running 30 regexes over 50 MB).
-const WHOLE_BLOB_LIMIT: usize = 256 * 1024;
-/// Generic rules (no distinctive literal for the regex engine to skip to) run
-/// over windows around their keyword hits in small blobs too, unless the windows
-/// cover more than 1/`SPARSE_WINDOW_RATIO` of the blob.
+/// A candidate rule runs over windows around its keyword hits (so a 50 MB bundle
+/// with a handful of keywords does not run 30 regexes over 50 MB, and a rule whose
+/// keyword occurs once in a source file does not scan the whole file), unless the
+/// windows cover more than 1/`SPARSE_WINDOW_RATIO` of the blob, where one pass
+/// over the whole blob is cheaper than many short searches.
 const SPARSE_WINDOW_RATIO: usize = 4;
 
 /// One confirmed match of a rule in a blob.
@@ -42,6 +41,10 @@ pub struct Matcher {
     candidate: Vec<bool>,
     windows: Vec<Vec<(usize, usize)>>,
     touched: Vec<u32>,
+    keyword_hits: Vec<KeywordHit>,
+    /// When set, time spent per rule (index into [`RuleSet::rules`]) and in the
+    /// keyword scan (last slot) is added here; for `examples/rule_profile.rs`.
+    pub profile: Option<Vec<std::time::Duration>>,
     /// Keep hits of public-by-design rules (reported as `info`).
     pub include_public: bool,
 }
@@ -57,6 +60,8 @@ impl Matcher {
             candidate: vec![false; n],
             windows: vec![Vec::new(); n],
             touched: Vec::new(),
+            keyword_hits: Vec::new(),
+            profile: None,
             include_public: false,
         }
     }
@@ -69,7 +74,12 @@ impl Matcher {
     /// All hits in `data`; `path` selects path-restricted rules.
     pub fn scan(&mut self, data: &[u8], path: Option<&str>) -> Vec<Hit> {
         let mut hits = Vec::new();
+        let clock = self.profile.as_ref().map(|_| std::time::Instant::now());
         self.collect_candidates(data);
+        if let (Some(p), Some(t)) = (self.profile.as_mut(), clock) {
+            let last = p.len() - 1;
+            p[last] += t.elapsed();
+        }
         let touched = std::mem::take(&mut self.touched);
         for &ri in &touched {
             let ri = ri as usize;
@@ -78,15 +88,22 @@ impl Matcher {
             let rules = Arc::clone(&self.rules);
             let rule = &rules.rules[ri];
             if rule.applies_to(path) {
-                let sparse = rule.def.is_generic()
-                    && windows.iter().map(|&(s, e)| e - s).sum::<usize>() * SPARSE_WINDOW_RATIO
-                        < data.len();
-                if data.len() <= WHOLE_BLOB_LIMIT && !sparse {
+                let clock = self.profile.as_ref().map(|_| std::time::Instant::now());
+                let covered: usize = windows.iter().map(|&(s, e)| e - s).sum();
+                let whole = if rule.keyword_in_match {
+                    covered * SPARSE_WINDOW_RATIO >= data.len()
+                } else {
+                    data.len() <= WHOLE_BLOB_LIMIT
+                };
+                if whole {
                     self.run_rule(ri, rule, data, 0, data.len(), &mut hits);
                 } else {
                     for &(s, e) in &windows {
                         self.run_rule(ri, rule, data, s, e, &mut hits);
                     }
+                }
+                if let (Some(p), Some(t)) = (self.profile.as_mut(), clock) {
+                    p[ri] += t.elapsed();
                 }
             }
             let mut windows = windows;
@@ -103,29 +120,20 @@ impl Matcher {
     }
 
     fn collect_candidates(&mut self, data: &[u8]) {
-        let small = data.len() <= WHOLE_BLOB_LIMIT;
         let rules = Arc::clone(&self.rules);
-        let input = aho_corasick::Input::new(data);
-        // The DFA is built without a size or anchoring limit, so a search cannot fail.
-        for m in rules
-            .keywords
-            .try_find_overlapping_iter(input)
-            .into_iter()
-            .flatten()
-        {
-            for &ri in &rules.keyword_rules[m.pattern().as_usize()] {
+        let mut found = std::mem::take(&mut self.keyword_hits);
+        found.clear();
+        rules.keywords.find_all(data, &mut found);
+        for m in &found {
+            for &ri in &rules.keyword_rules[m.pattern as usize] {
                 let r = ri as usize;
                 if !self.candidate[r] {
                     self.candidate[r] = true;
                     self.touched.push(ri);
                 }
-                let rule = &rules.rules[r];
-                if small && !rule.def.is_generic() {
-                    continue;
-                }
-                let w = rule.window;
-                let s = m.end().saturating_sub(w);
-                let e = (m.start() + w).min(data.len());
+                let w = rules.rules[r].window;
+                let s = m.end.saturating_sub(w);
+                let e = (m.end + w).min(data.len());
                 let list = &mut self.windows[r];
                 match list.last_mut() {
                     Some(last) if s <= last.1 => last.1 = last.1.max(e),
@@ -133,6 +141,7 @@ impl Matcher {
                 }
             }
         }
+        self.keyword_hits = found;
     }
 
     fn run_rule(
@@ -237,4 +246,52 @@ fn resolve_overlaps(rules: &RuleSet, hits: &mut Vec<Hit>) {
     }
     let mut k = keep.into_iter();
     hits.retain(|_| k.next().unwrap_or(true));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::generate::Generator;
+
+    fn ids(m: &Matcher, hits: &[Hit]) -> Vec<String> {
+        let mut ids: Vec<String> = hits
+            .iter()
+            .map(|h| m.rules().rules[h.rule as usize].def.id.clone())
+            .collect();
+        ids.sort();
+        ids
+    }
+
+    /// A token whose keyword is part of it is found through a window around the
+    /// keyword; a token whose keyword is only context is found anywhere in a
+    /// small blob, however far the keyword is; in a large blob only near it.
+    #[test]
+    fn windows_cover_keyword_tokens_and_whole_blobs_cover_context_keywords() {
+        let rules = Arc::new(RuleSet::shipped().unwrap());
+        let github = rules.get("github-pat-classic").unwrap();
+        assert!(github.keyword_in_match);
+        assert!(!rules.get("ably-api-key").unwrap().keyword_in_match);
+        let mut generator = Generator::new(7);
+        let mut m = Matcher::new(Arc::clone(&rules));
+        let filler = "let total = count + offset; // nothing to see here\n".repeat(1500);
+        let body = generator
+            .expand(&format!(
+                "// ably realtime client\n{filler}const t = \"{{{{github:ghp}}}}\";\n{filler}\
+                 const k = \"{{{{alnum:6}}}}.{{{{alnum:6}}}}:{{{{base64url:43}}}}\";\n"
+            ))
+            .unwrap();
+        assert!(body.len() < WHOLE_BLOB_LIMIT);
+        let hits = m.scan(body.as_bytes(), None);
+        assert_eq!(ids(&m, &hits), ["ably-api-key", "github-pat-classic"]);
+
+        // Past the whole-blob limit the context keyword must be near the token.
+        let big_filler = filler.repeat(4);
+        let far = format!(
+            "// ably\n{big_filler}{}",
+            &body[body.find("const t").unwrap()..]
+        );
+        assert!(far.len() > WHOLE_BLOB_LIMIT);
+        let hits = m.scan(far.as_bytes(), None);
+        assert_eq!(ids(&m, &hits), ["github-pat-classic"]);
+    }
 }

@@ -4,7 +4,7 @@
 use super::load::SourcedRule;
 use super::syntax::RuleDef;
 use crate::engine::checks::{CHECK_NAMES, Check};
-use aho_corasick::{MatchKind, dfa::DFA};
+use crate::engine::keywords::Keywords;
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use regex_automata::meta;
 use std::collections::HashSet;
@@ -41,7 +41,16 @@ pub struct CompiledRule {
     pub allow_regexes: Vec<regex::bytes::Regex>,
     /// Longest possible match in bytes, capped for unbounded regexes.
     pub window: usize,
+    /// Every match contains one of the rule's keywords, so windows of
+    /// [`window`](Self::window) bytes around keyword hits cover every match. Rules
+    /// whose keyword is only context (`ABLY_KEY=` before a keyless token) run over
+    /// whole blobs up to [`WHOLE_BLOB_LIMIT`].
+    pub keyword_in_match: bool,
 }
+
+/// Blobs up to this size run rules whose keyword need not be inside the match over
+/// the whole blob; larger ones only around keyword hits.
+pub const WHOLE_BLOB_LIMIT: usize = 256 * 1024;
 
 impl CompiledRule {
     /// The rule's regex, compiled now if this is its first use; `None` only if a
@@ -67,10 +76,8 @@ impl CompiledRule {
 #[derive(Debug)]
 pub struct RuleSet {
     pub rules: Vec<CompiledRule>,
-    /// Every keyword in one Aho-Corasick DFA, used through its concrete type so the
-    /// overlapping search is monomorphised (through `AhoCorasick` every byte is a
-    /// virtual call).
-    pub keywords: DFA,
+    /// Every keyword, in one automaton.
+    pub keywords: Keywords,
     /// Keyword pattern index -> rules that keyword can start.
     pub keyword_rules: Vec<Vec<u32>>,
 }
@@ -116,14 +123,96 @@ pub fn compile_regex(pattern: &str) -> Result<meta::Regex, String> {
 /// Parse a rule's pattern (with the same syntax settings as [`compile_regex`])
 /// for what the matcher needs before any regex is built: the `secret` group's
 /// index and the longest possible match.
-fn pattern_shape(pattern: &str) -> Result<(Option<usize>, Option<usize>), String> {
+fn pattern_shape(pattern: &str, keywords: &[String]) -> Result<Shape, String> {
     let hir = regex_syntax::ParserBuilder::new()
         .unicode(false)
         .utf8(false)
         .build()
         .parse(pattern)
         .map_err(|e| e.to_string())?;
-    Ok((secret_group_index(&hir), hir.properties().maximum_len()))
+    let keywords: Vec<Vec<u8>> = keywords
+        .iter()
+        .map(|k| k.to_ascii_lowercase().into_bytes())
+        .collect();
+    Ok(Shape {
+        secret_group: secret_group_index(&hir),
+        max_len: hir.properties().maximum_len(),
+        keyword_in_match: always_contains(&hir, &keywords),
+    })
+}
+
+/// What the matcher needs to know about a pattern before any regex is built.
+struct Shape {
+    secret_group: Option<usize>,
+    max_len: Option<usize>,
+    keyword_in_match: bool,
+}
+
+/// Whether every string `hir` matches contains one of `keywords` (lower case),
+/// compared ASCII case-insensitively. Sound, not complete: `false` only means the
+/// analysis could not prove it (a keyword split by a class, say).
+fn always_contains(hir: &regex_syntax::hir::Hir, keywords: &[Vec<u8>]) -> bool {
+    use regex_syntax::hir::HirKind;
+    let has_keyword = |run: &[u8]| {
+        keywords
+            .iter()
+            .any(|k| !k.is_empty() && run.windows(k.len()).any(|w| w == k.as_slice()))
+    };
+    match hir.kind() {
+        HirKind::Literal(lit) => has_keyword(&lit.0.to_ascii_lowercase()),
+        HirKind::Capture(c) => always_contains(&c.sub, keywords),
+        HirKind::Repetition(r) => r.min >= 1 && always_contains(&r.sub, keywords),
+        HirKind::Alternation(subs) => subs.iter().all(|s| always_contains(s, keywords)),
+        HirKind::Concat(subs) => {
+            // Runs of adjacent fixed bytes (literals, or one letter in either case)
+            // may spell a keyword across several HIR nodes.
+            let mut run: Vec<u8> = Vec::new();
+            for sub in subs {
+                if let Some(bytes) = fixed_bytes(sub) {
+                    run.extend(bytes);
+                    if has_keyword(&run) {
+                        return true;
+                    }
+                    continue;
+                }
+                run.clear();
+                if always_contains(sub, keywords) {
+                    return true;
+                }
+            }
+            false
+        }
+        _ => false,
+    }
+}
+
+/// The lower-case bytes `hir` always matches, if it is a literal or a class of
+/// one ASCII letter in both cases (what `(?i)` makes of a letter).
+fn fixed_bytes(hir: &regex_syntax::hir::Hir) -> Option<Vec<u8>> {
+    use regex_syntax::hir::{Class, HirKind};
+    match hir.kind() {
+        HirKind::Literal(lit) => Some(lit.0.to_ascii_lowercase()),
+        HirKind::Class(Class::Bytes(c)) => {
+            let mut bytes = c.ranges().iter().flat_map(|r| r.start()..=r.end());
+            let (a, b) = (bytes.next()?, bytes.next());
+            let single = match b {
+                None => true,
+                Some(b) => a.eq_ignore_ascii_case(&b) && a != b && bytes.next().is_none(),
+            };
+            single.then(|| vec![a.to_ascii_lowercase()])
+        }
+        HirKind::Class(Class::Unicode(c)) => {
+            let mut chars = c.ranges().iter().flat_map(|r| r.start()..=r.end());
+            let (a, b) = (chars.next()?, chars.next());
+            let single = a.is_ascii()
+                && match b {
+                    None => true,
+                    Some(b) => a.eq_ignore_ascii_case(&b) && a != b && chars.next().is_none(),
+                };
+            single.then(|| vec![(a as u8).to_ascii_lowercase()])
+        }
+        _ => None,
+    }
 }
 
 /// The capture index of the group named `secret` (the numbering regex-automata uses).
@@ -157,9 +246,9 @@ fn compile_rule(r: &SourcedRule) -> Result<CompiledRule, RuleError> {
     if let Some(k) = def.keywords.iter().find(|k| k.is_empty() || !k.is_ascii()) {
         return Err(err(r, format!("keyword {k:?} must be non-empty ASCII")));
     }
-    let (secret_group, max_len) =
-        pattern_shape(&def.regex).map_err(|e| err(r, format!("regex does not compile: {e}")))?;
-    let Some(secret_group) = secret_group else {
+    let shape = pattern_shape(&def.regex, &def.keywords)
+        .map_err(|e| err(r, format!("regex does not compile: {e}")))?;
+    let Some(secret_group) = shape.secret_group else {
         return Err(err(r, "regex has no named group `secret`"));
     };
     let regex = OnceLock::new();
@@ -206,7 +295,9 @@ fn compile_rule(r: &SourcedRule) -> Result<CompiledRule, RuleError> {
     {
         return Err(err(r, "min_entropy must be between 0 and 8 bits per byte"));
     }
-    let window = max_len.map_or(UNBOUNDED_MATCH_WINDOW, |m| m.min(UNBOUNDED_MATCH_WINDOW));
+    let window = shape
+        .max_len
+        .map_or(UNBOUNDED_MATCH_WINDOW, |m| m.min(UNBOUNDED_MATCH_WINDOW));
     Ok(CompiledRule {
         def: def.clone(),
         source: r.source.clone(),
@@ -222,6 +313,7 @@ fn compile_rule(r: &SourcedRule) -> Result<CompiledRule, RuleError> {
             .collect(),
         allow_regexes,
         window,
+        keyword_in_match: shape.keyword_in_match,
     })
 }
 
@@ -257,17 +349,11 @@ impl RuleSet {
                 }
             }
         }
-        // A full DFA: the keyword scan touches every byte of every blob, and with a
-        // few hundred short keywords an NFA is several times slower.
-        let keywords = DFA::builder()
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::Standard)
-            .build(&patterns)
-            .map_err(|e| RuleError {
-                source_file: "<rules>".into(),
-                rule: "*".into(),
-                message: e.to_string(),
-            })?;
+        let keywords = Keywords::new(&patterns).map_err(|e| RuleError {
+            source_file: "<rules>".into(),
+            rule: "*".into(),
+            message: e.to_string(),
+        })?;
         Ok(RuleSet {
             rules,
             keywords,
@@ -294,13 +380,50 @@ mod tests {
     #[test]
     fn secret_group_from_the_parse_is_the_one_the_regex_uses() {
         for r in crate::rules::load::shipped_rules().unwrap() {
-            let (group, _) = pattern_shape(&r.def.regex).unwrap();
+            let group = pattern_shape(&r.def.regex, &r.def.keywords)
+                .unwrap()
+                .secret_group;
             let re = compile_regex(&r.def.regex).unwrap();
             let want = re
                 .group_info()
                 .to_index(regex_automata::PatternID::ZERO, "secret");
             assert_eq!(group, want, "rule {}", r.def.id);
         }
+    }
+
+    #[test]
+    fn keyword_in_match_is_proved_only_where_the_regex_spells_a_keyword() {
+        let shape = |re: &str, kws: &[&str]| {
+            let kws: Vec<String> = kws.iter().map(|k| k.to_string()).collect();
+            pattern_shape(re, &kws).unwrap().keyword_in_match
+        };
+        assert!(shape(r"(?P<secret>ghp_[A-Za-z0-9]{36})", &["ghp_"]));
+        assert!(shape(
+            r"(?i)\b(?:api|app)_?key\s*=\s*(?P<secret>\w+)",
+            &["key"]
+        ));
+        assert!(shape(r"(?:^|\W)(?P<secret>xox(?:b|p)-\d+)", &["xox"]));
+        // The keyword is context before the token, not part of it.
+        assert!(!shape(
+            r"(?P<secret>[a-z]{6}\.[a-z]{6}:[a-z]{43})",
+            &["ably"]
+        ));
+        // Not every branch has it.
+        assert!(!shape(
+            r"(?P<secret>sk_live_\w+|rk_live_\w+)",
+            &["sk_live_"]
+        ));
+        // A class splits the keyword: not provable, so not claimed.
+        assert!(!shape(r"(?P<secret>xox[bp]-\d+)", &["xoxb-"]));
+        // Optional parts prove nothing.
+        assert!(!shape(r"(?:token=)?(?P<secret>\w{20})", &["token"]));
+        let set = RuleSet::shipped().unwrap();
+        let proved = set.rules.iter().filter(|r| r.keyword_in_match).count();
+        assert!(
+            proved * 2 > set.rules.len(),
+            "{proved} of {}",
+            set.rules.len()
+        );
     }
 
     #[test]
