@@ -42,6 +42,10 @@ pub struct Matcher {
     windows: Vec<Vec<(usize, usize)>>,
     touched: Vec<u32>,
     keyword_hits: Vec<KeywordHit>,
+    /// The blob lower-cased, for rules whose regex runs in lower-case form; filled
+    /// on first use in each scan.
+    lowercase: Vec<u8>,
+    lowercase_ready: bool,
     /// When set, time spent per rule (index into [`RuleSet::rules`]) and in the
     /// keyword scan (last slot) is added here; for `examples/rule_profile.rs`.
     pub profile: Option<Vec<std::time::Duration>>,
@@ -61,6 +65,8 @@ impl Matcher {
             windows: vec![Vec::new(); n],
             touched: Vec::new(),
             keyword_hits: Vec::new(),
+            lowercase: Vec::new(),
+            lowercase_ready: false,
             profile: None,
             include_public: false,
         }
@@ -74,6 +80,7 @@ impl Matcher {
     /// All hits in `data`; `path` selects path-restricted rules.
     pub fn scan(&mut self, data: &[u8], path: Option<&str>) -> Vec<Hit> {
         let mut hits = Vec::new();
+        self.lowercase_ready = false;
         let clock = self.profile.as_ref().map(|_| std::time::Instant::now());
         self.collect_candidates(data);
         if let (Some(p), Some(t)) = (self.profile.as_mut(), clock) {
@@ -153,12 +160,24 @@ impl Matcher {
         end: usize,
         hits: &mut Vec<Hit>,
     ) {
-        let Some(regex) = rule.regex() else { return };
+        let Some(compiled) = rule.regex() else { return };
+        let regex = &compiled.regex;
+        let haystack: &[u8] = if compiled.on_lowercase {
+            if !self.lowercase_ready {
+                self.lowercase.clear();
+                self.lowercase
+                    .extend(data.iter().map(u8::to_ascii_lowercase));
+                self.lowercase_ready = true;
+            }
+            &self.lowercase
+        } else {
+            data
+        };
         let cache = self.caches[ri].get_or_insert_with(|| regex.create_cache());
         let caps = self.captures[ri].get_or_insert_with(|| regex.create_captures());
         let mut at = start;
         while at <= end {
-            let input = Input::new(data).range(at..end);
+            let input = Input::new(haystack).range(at..end);
             regex.search_captures_with(cache, &input, caps);
             let Some(m) = caps.get_match() else { break };
             if let Some(span) = caps.get_group(rule.secret_group)

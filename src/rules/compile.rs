@@ -1,6 +1,7 @@
 //! Compiling rule definitions into a [`RuleSet`]: one Aho-Corasick automaton over
 //! every keyword, and one regex per rule.
 
+use super::casefold;
 use super::load::SourcedRule;
 use super::syntax::RuleDef;
 use crate::engine::checks::{CHECK_NAMES, Check};
@@ -32,7 +33,7 @@ pub struct CompiledRule {
     /// Compiled on first use for shipped rules (most rules never see their keyword
     /// in a small scan, and compiling all of them is most of a pre-commit run's
     /// start-up); compiled eagerly for user rules so their errors surface at load.
-    regex: OnceLock<Result<meta::Regex, String>>,
+    regex: OnceLock<Result<RuleRegex, String>>,
     /// Capture group index of `secret` (0 = whole match).
     pub secret_group: usize,
     pub checks: Vec<Check>,
@@ -55,9 +56,9 @@ pub const WHOLE_BLOB_LIMIT: usize = 256 * 1024;
 impl CompiledRule {
     /// The rule's regex, compiled now if this is its first use; `None` only if a
     /// shipped pattern failed to compile, which the rules test rules out.
-    pub fn regex(&self) -> Option<&meta::Regex> {
+    pub fn regex(&self) -> Option<&RuleRegex> {
         self.regex
-            .get_or_init(|| compile_regex(&self.def.regex))
+            .get_or_init(|| compile_rule_regex(&self.def.regex))
             .as_ref()
             .ok()
     }
@@ -105,31 +106,67 @@ pub fn id_well_formed(id: &str) -> bool {
 /// ASCII classes and word boundaries (so the fast DFA never falls back on
 /// non-ASCII input).
 pub fn compile_regex(pattern: &str) -> Result<meta::Regex, String> {
-    meta::Builder::new()
-        .syntax(
-            regex_automata::util::syntax::Config::new()
-                .unicode(false)
-                .utf8(false),
-        )
-        .configure(
-            meta::Config::new()
-                .nfa_size_limit(Some(REGEX_SIZE_LIMIT))
-                .utf8_empty(false),
-        )
-        .build(pattern)
+    meta_builder().build(pattern).map_err(|e| e.to_string())
+}
+
+fn meta_builder() -> meta::Builder {
+    let mut b = meta::Builder::new();
+    b.syntax(
+        regex_automata::util::syntax::Config::new()
+            .unicode(false)
+            .utf8(false),
+    )
+    .configure(
+        meta::Config::new()
+            .nfa_size_limit(Some(REGEX_SIZE_LIMIT))
+            .utf8_empty(false),
+    );
+    b
+}
+
+fn parse(pattern: &str) -> Result<regex_syntax::hir::Hir, String> {
+    regex_syntax::ParserBuilder::new()
+        .unicode(false)
+        .utf8(false)
+        .build()
+        .parse(pattern)
         .map_err(|e| e.to_string())
+}
+
+/// A rule's regex as the matcher runs it.
+#[derive(Debug)]
+pub struct RuleRegex {
+    pub regex: meta::Regex,
+    /// The regex is the lower-case form of a case-insensitive pattern and runs
+    /// over the lower-cased blob (same offsets); see [`super::casefold`].
+    pub on_lowercase: bool,
+}
+
+/// Compile a rule's pattern, in its lower-case form where that is exact.
+pub fn compile_rule_regex(pattern: &str) -> Result<RuleRegex, String> {
+    let hir = parse(pattern)?;
+    if casefold::has_letters(&hir)
+        && let Some(lower) = casefold::lowercase_form(&hir)
+    {
+        let regex = meta_builder()
+            .build_from_hir(&lower)
+            .map_err(|e| e.to_string())?;
+        return Ok(RuleRegex {
+            regex,
+            on_lowercase: true,
+        });
+    }
+    Ok(RuleRegex {
+        regex: compile_regex(pattern)?,
+        on_lowercase: false,
+    })
 }
 
 /// Parse a rule's pattern (with the same syntax settings as [`compile_regex`])
 /// for what the matcher needs before any regex is built: the `secret` group's
 /// index and the longest possible match.
 fn pattern_shape(pattern: &str, keywords: &[String]) -> Result<Shape, String> {
-    let hir = regex_syntax::ParserBuilder::new()
-        .unicode(false)
-        .utf8(false)
-        .build()
-        .parse(pattern)
-        .map_err(|e| e.to_string())?;
+    let hir = parse(pattern)?;
     let keywords: Vec<Vec<u8>> = keywords
         .iter()
         .map(|k| k.to_ascii_lowercase().into_bytes())
@@ -253,7 +290,7 @@ fn compile_rule(r: &SourcedRule) -> Result<CompiledRule, RuleError> {
     };
     let regex = OnceLock::new();
     if !r.shipped {
-        let compiled = compile_regex(&def.regex)
+        let compiled = compile_rule_regex(&def.regex)
             .map_err(|e| err(r, format!("regex does not compile: {e}")))?;
         let _ = regex.set(Ok(compiled));
     }
@@ -383,7 +420,7 @@ mod tests {
             let group = pattern_shape(&r.def.regex, &r.def.keywords)
                 .unwrap()
                 .secret_group;
-            let re = compile_regex(&r.def.regex).unwrap();
+            let re = compile_rule_regex(&r.def.regex).unwrap().regex;
             let want = re
                 .group_info()
                 .to_index(regex_automata::PatternID::ZERO, "secret");

@@ -1,5 +1,6 @@
 //! Rules: the TOML format, loading, compiling into a [`RuleSet`], and checking.
 
+pub mod casefold;
 pub mod check;
 pub mod compile;
 pub mod corpus;
