@@ -49,21 +49,6 @@ impl Keywords {
         })
     }
 
-    /// Number of distinct keywords.
-    pub fn len(&self) -> usize {
-        self.dfa.patterns_len()
-    }
-
-    /// Whether there are no keywords.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    /// Heap bytes held by the automaton.
-    pub fn memory_usage(&self) -> usize {
-        self.dfa.memory_usage()
-    }
-
     /// Every keyword occurrence in `data` (overlapping ones too), appended to
     /// `out` in order of `end`.
     pub fn find_all(&self, data: &[u8], out: &mut Vec<KeywordHit>) {

@@ -145,20 +145,16 @@ pub struct RuleRegex {
 /// Compile a rule's pattern, in its lower-case form where that is exact.
 pub fn compile_rule_regex(pattern: &str) -> Result<RuleRegex, String> {
     let hir = parse(pattern)?;
-    if casefold::has_letters(&hir)
-        && let Some(lower) = casefold::lowercase_form(&hir)
-    {
-        let regex = meta_builder()
-            .build_from_hir(&lower)
-            .map_err(|e| e.to_string())?;
-        return Ok(RuleRegex {
-            regex,
-            on_lowercase: true,
-        });
-    }
+    let lower = casefold::has_letters(&hir)
+        .then(|| casefold::lowercase_form(&hir))
+        .flatten();
+    let on_lowercase = lower.is_some();
+    let regex = meta_builder()
+        .build_from_hir(lower.as_ref().unwrap_or(&hir))
+        .map_err(|e| e.to_string())?;
     Ok(RuleRegex {
-        regex: compile_regex(pattern)?,
-        on_lowercase: false,
+        regex,
+        on_lowercase,
     })
 }
 
