@@ -41,6 +41,12 @@ pub struct RuleDef {
     pub examples: Vec<String>,
     #[serde(default)]
     pub negatives: Vec<String>,
+    /// Peer catalogues that also cover this credential type, for the coverage
+    /// table in `docs/rules.md`: `gitleaks`, `betterleaks` (also Kingfisher 2.x,
+    /// which ships Betterleaks' catalogue), `kingfisher` (Kingfisher 1.x),
+    /// `trufflehog`. Empty: no peer covers it (or not yet recorded).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub peers: Vec<String>,
 }
 
 /// Per-rule allowlist.
