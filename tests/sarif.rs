@@ -9,9 +9,9 @@ use leakhound::finding::{
     Finding, Occurrence, OriginalLocation, occurrence_fingerprint, secret_id,
 };
 use leakhound::origin::{CommitMeta, Origin};
-use leakhound::pipeline::StatsSnapshot;
 use leakhound::report::{Report, Suppressed, VcsInfo};
 use leakhound::rules::{RuleSet, Severity};
+use leakhound::scan::StatsSnapshot;
 use serde_json::Value;
 use std::collections::{BTreeMap, HashSet};
 use std::fs;
@@ -385,7 +385,6 @@ fn commit(id: &str) -> Arc<CommitMeta> {
         author_email: "ada@example.com".to_string(),
         date: "2024-05-01T10:00:00Z".to_string(),
         timestamp: 1_714_557_600,
-        summary: "add config".to_string(),
     })
 }
 
