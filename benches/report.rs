@@ -40,6 +40,7 @@ fn findings(n: usize) -> Vec<Finding> {
                         preview: format!("let token = \"{}\";", redact(&secret)),
                         blob_id: None,
                         commit: None,
+                        tag: None,
                         original: None,
                         note: None,
                         inline_allowed: false,

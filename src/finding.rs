@@ -251,6 +251,9 @@ pub struct Occurrence {
     pub blob_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub commit: Option<crate::origin::CommitMeta>,
+    /// The annotated tag whose message holds the secret.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tag: Option<crate::origin::TagMeta>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub original: Option<OriginalLocation>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -336,6 +339,7 @@ impl Collector {
                         preview: d.preview,
                         blob_id: d.blob_id,
                         commit: d.origin.commit().map(|c| (**c).clone()),
+                        tag: d.origin.tag().map(|t| (**t).clone()),
                         original: d.original,
                         note: d.note,
                         inline_allowed: d.inline_allowed,

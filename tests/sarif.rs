@@ -336,6 +336,7 @@ fn occurrence(origin: Origin, line: usize, sid: &str) -> Occurrence {
         preview: "k = ghp_…(40 chars)".to_string(),
         blob_id: None,
         commit: origin.commit().map(|c| (**c).clone()),
+        tag: None,
         original: None,
         note: None,
         inline_allowed: false,

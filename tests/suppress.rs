@@ -293,6 +293,7 @@ fn history_finding(commit: &str) -> Finding {
             preview: String::new(),
             blob_id: None,
             commit: origin.commit().map(|c| (**c).clone()),
+            tag: None,
             original: None,
             note: None,
             inline_allowed: false,

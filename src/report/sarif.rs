@@ -769,6 +769,7 @@ mod tests {
                         preview: "x".into(),
                         blob_id: None,
                         commit: None,
+                        tag: None,
                         original: None,
                         note: None,
                         inline_allowed: false,
