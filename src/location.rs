@@ -17,26 +17,32 @@ pub struct Position {
 /// Line starts of a blob plus a forward cursor for columns. Offsets asked in
 /// non-decreasing order cost linear work in total, however many there are, so
 /// a 50 MB single-line bundle with many hits stays linear; an offset before the
-/// cursor's restarts counting at its line's start.
+/// cursor's restarts counting at its line's start. The line starts are found on
+/// first use, so an index made for a blob with no match costs nothing.
 pub struct LineIndex<'a> {
     data: &'a [u8],
-    /// Byte offset where each line starts (the first is 0).
-    starts: Vec<usize>,
+    /// Byte offset where each line starts (the first is 0), once computed.
+    starts: std::cell::OnceCell<Vec<usize>>,
     /// The last position asked: (offset, position), reused by the next query on its line.
     cursor: Option<(usize, Position)>,
 }
 
 impl<'a> LineIndex<'a> {
-    /// Index the lines of `data` (one `memchr` pass).
+    /// An index of the lines of `data` (one `memchr` pass, on first use).
     pub fn new(data: &'a [u8]) -> Self {
-        let starts = std::iter::once(0)
-            .chain(memchr::memchr_iter(b'\n', data).map(|i| i + 1))
-            .collect();
         LineIndex {
             data,
-            starts,
+            starts: std::cell::OnceCell::new(),
             cursor: None,
         }
+    }
+
+    fn starts(&self) -> &[usize] {
+        self.starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(memchr::memchr_iter(b'\n', self.data).map(|i| i + 1))
+                .collect()
+        })
     }
 
     /// The bytes indexed.
@@ -46,15 +52,15 @@ impl<'a> LineIndex<'a> {
 
     /// Number of lines (a trailing newline starts an empty last line).
     pub fn lines(&self) -> usize {
-        self.starts.len()
+        self.starts().len()
     }
 
     /// Byte span `[start, end)` of 0-based line `line0`, without its `\n`;
     /// `None` past the last line.
     pub fn line_span(&self, line0: usize) -> Option<(usize, usize)> {
-        let s = *self.starts.get(line0)?;
-        let e = self
-            .starts
+        let starts = self.starts();
+        let s = *starts.get(line0)?;
+        let e = starts
             .get(line0 + 1)
             .map_or(self.data.len(), |&n| n - 1);
         Some((s, e))
@@ -62,14 +68,14 @@ impl<'a> LineIndex<'a> {
 
     /// The 0-based line holding `offset`.
     pub fn line_of(&self, offset: usize) -> usize {
-        self.starts.partition_point(|&s| s <= offset) - 1
+        self.starts().partition_point(|&s| s <= offset) - 1
     }
 
     /// Position of `offset` (clamped to the end of the data).
     pub fn position(&mut self, offset: usize) -> Position {
         let offset = offset.min(self.data.len());
         let line0 = self.line_of(offset);
-        let line_start = self.starts[line0];
+        let line_start = self.starts()[line0];
         let (from, mut pos) = match self.cursor {
             Some((at, p)) if p.line == line0 + 1 && at <= offset => (at, p),
             _ => (

@@ -429,7 +429,8 @@ fn public_map_detection(
         return None;
     }
     let at = memchr::memmem::find(data, b"\"sourcesContent\"").map_or(0, |i| i + 1);
-    let pos = LineIndex::new(data).position(at);
+    // Only the lines before the marker matter for its position.
+    let pos = LineIndex::new(&data[..at]).position(at);
     Some(Detection {
         rule_id: PUBLIC_MAP_RULE.to_string(),
         secret: PUBLIC_MAP_MARKER.to_vec(),
