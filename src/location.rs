@@ -60,9 +60,7 @@ impl<'a> LineIndex<'a> {
     pub fn line_span(&self, line0: usize) -> Option<(usize, usize)> {
         let starts = self.starts();
         let s = *starts.get(line0)?;
-        let e = starts
-            .get(line0 + 1)
-            .map_or(self.data.len(), |&n| n - 1);
+        let e = starts.get(line0 + 1).map_or(self.data.len(), |&n| n - 1);
         Some((s, e))
     }
 
