@@ -32,3 +32,4 @@ pub mod scan;
 pub mod skip;
 pub mod source;
 pub mod suppress;
+pub mod text;
