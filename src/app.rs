@@ -24,6 +24,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         }
         Command::Git(args) => run_git(&GitConfig::from_args(&args)?),
         Command::Staged(args) => run_staged(&StagedConfig::from_args(&args)?),
+        Command::Url(args) => run_url(&crate::cli::url::UrlConfig::from_args(&args)?),
         Command::Rules { command } => run_rules(command),
         Command::Hook { command } => run_hook(command),
         Command::Config { command } => run_config(command),
@@ -141,6 +142,19 @@ fn sarif_repo_context(repo: &std::path::Path) -> RepoContext {
             branch: d.branch,
         }),
     }
+}
+
+fn run_url(cfg: &crate::cli::url::UrlConfig) -> Result<u8> {
+    let start = Instant::now();
+    let crawl = crate::source::web::crawl(cfg.crawl.clone());
+    let ctx = ScanContext::new(Arc::clone(&cfg.rules), cfg.out.blob.clone());
+    crate::source::web::scan::scan_crawl(&ctx, &crawl);
+    if let Some(dir) = &cfg.save {
+        let (_, notes) = crate::source::web::save::save(dir, &crawl.fetched)?;
+        notes.into_iter().for_each(|n| ctx.stats.note(n));
+    }
+    ctx.stats.crawl_log(crawl.records, crawl.incomplete);
+    finish(ctx, &cfg.out, "site", start, None)
 }
 
 /// Printed under a human report when `leakhound staged` finds secrets.

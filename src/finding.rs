@@ -162,6 +162,9 @@ pub struct Occurrence {
     pub origin: Origin,
     pub kind: &'static str,
     pub path: String,
+    /// `url` scans: the URL the content was fetched from (printable: no userinfo, query values hidden).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
     pub line: usize,
     pub column: usize,
     pub end_column: usize,
@@ -249,6 +252,7 @@ impl Collector {
                     occurrences.push(Occurrence {
                         kind: d.origin.kind(),
                         fingerprint: occurrence_fingerprint(&sid, &path),
+                        url: d.origin.url().map(str::to_string),
                         path,
                         line: d.line,
                         column: d.column,

@@ -21,6 +21,7 @@ pub mod cli;
 pub mod engine;
 pub mod finding;
 pub mod hook;
+pub mod http;
 pub mod location;
 pub mod origin;
 pub mod pipeline;

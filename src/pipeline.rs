@@ -76,6 +76,8 @@ pub struct Stats {
     pub blobs_read: AtomicU64,
     skips: Mutex<(BTreeMap<SkipKind, SkipCount>, Vec<Skip>)>,
     notes: Mutex<Vec<String>>,
+    /// A crawl's URL log and its reasons for being incomplete.
+    crawl: Mutex<(Vec<crate::source::web::UrlRecord>, Vec<String>)>,
 }
 
 impl Stats {
@@ -119,8 +121,15 @@ impl Stats {
             .push(note.into());
     }
 
+    /// Record a crawl's URL log and the reasons it is incomplete (`url` scans).
+    pub fn crawl_log(&self, urls: Vec<crate::source::web::UrlRecord>, incomplete: Vec<String>) {
+        *self.crawl.lock().unwrap_or_else(|p| p.into_inner()) = (urls, incomplete);
+    }
+
     /// A sorted snapshot.
     pub fn snapshot(&self) -> StatsSnapshot {
+        let (urls, source_incomplete) =
+            self.crawl.lock().unwrap_or_else(|p| p.into_inner()).clone();
         let g = self.skips.lock().unwrap_or_else(|p| p.into_inner());
         let mut skipped = g.1.clone();
         skipped.sort();
@@ -134,6 +143,8 @@ impl Stats {
             skip_counts: g.0.clone(),
             skipped,
             notes,
+            urls,
+            source_incomplete,
         }
     }
 }
@@ -147,6 +158,10 @@ pub struct StatsSnapshot {
     pub skip_counts: BTreeMap<SkipKind, SkipCount>,
     pub skipped: Vec<Skip>,
     pub notes: Vec<String>,
+    /// `url` scans: every URL fetched, not found, failed or skipped.
+    pub urls: Vec<crate::source::web::UrlRecord>,
+    /// Reasons a source gives for an incomplete scan beyond skipped blobs (a crawl limit reached).
+    pub source_incomplete: Vec<String>,
 }
 
 impl StatsSnapshot {
@@ -156,6 +171,7 @@ impl StatsSnapshot {
             .iter()
             .filter(|s| s.reason.makes_incomplete())
             .map(|s| format!("{}: {}", s.path, s.detail))
+            .chain(self.source_incomplete.iter().cloned())
             .collect()
     }
 }
@@ -197,6 +213,18 @@ impl ScanContext {
     /// Scan one blob seen at `origin`: binary and size policy, artifact expansion,
     /// rules. Returns false when the blob was skipped.
     pub fn scan_blob(&self, matcher: &mut Matcher, data: &[u8], origin: &Origin) -> bool {
+        self.scan_blob_with(matcher, data, origin, crate::artifact::files_for(origin))
+    }
+
+    /// [`ScanContext::scan_blob`] with an explicit source of the files an artifact
+    /// refers to (a crawled site serves a bundle's map from what it fetched).
+    pub fn scan_blob_with(
+        &self,
+        matcher: &mut Matcher,
+        data: &[u8],
+        origin: &Origin,
+        files: &dyn crate::artifact::Files,
+    ) -> bool {
         if data.len() as u64 > self.options.max_file_size {
             self.stats.skip(
                 origin.display(),
@@ -206,7 +234,7 @@ impl ScanContext {
             );
             return false;
         }
-        if let Some(scanned) = crate::artifact::scan(self, matcher, data, origin) {
+        if let Some(scanned) = crate::artifact::scan_with(self, matcher, data, origin, files) {
             return scanned;
         }
         if is_binary(data) {

@@ -41,6 +41,12 @@ pub trait Files {
     /// The bytes of `path`, `Ok(None)` when it does not exist; at most `limit` bytes
     /// are accepted (larger is an error).
     fn read(&self, path: &Path, limit: u64) -> std::io::Result<Option<Vec<u8>>>;
+
+    /// The bytes behind an absolute URL reference (`https://cdn/app.js.map`), when
+    /// this source has them (a crawled site); `None`: URLs are not followed here.
+    fn remote(&self, _url: &str, _limit: u64) -> Option<std::io::Result<Option<Vec<u8>>>> {
+        None
+    }
 }
 
 /// Reads referenced files from the local file system.
@@ -114,21 +120,16 @@ pub fn detect(path: Option<&str>, data: &[u8]) -> Kind {
     Kind::Plain
 }
 
-/// Scan `data` as an artifact if it is one, reading referenced files from disk for
-/// file origins. `None` means "not an artifact": the caller scans it as plain text.
-pub fn scan(
-    ctx: &ScanContext,
-    matcher: &mut Matcher,
-    data: &[u8],
-    origin: &Origin,
-) -> Option<bool> {
+/// Where referenced files come from by default: the disk for file origins, nowhere otherwise.
+pub fn files_for(origin: &Origin) -> &'static dyn Files {
     match origin {
-        Origin::File { .. } => scan_with(ctx, matcher, data, origin, &FsFiles),
-        _ => scan_with(ctx, matcher, data, origin, &NoFiles),
+        Origin::File { .. } => &FsFiles,
+        _ => &NoFiles,
     }
 }
 
-/// [`scan`] with an explicit source of referenced files.
+/// Scan `data` as an artifact if it is one, reading referenced files through
+/// `files`. `None` means "not an artifact": the caller scans it as plain text.
 pub fn scan_with(
     ctx: &ScanContext,
     matcher: &mut Matcher,
