@@ -129,6 +129,35 @@ mod tests {
         ));
     }
 
+    /// A brotli stream of one uncompressed meta-block (RFC 7932 §9.2), so the
+    /// decoder is tested without an encoder.
+    fn brotli_stored(data: &[u8]) -> Vec<u8> {
+        assert!(!data.is_empty() && data.len() <= 1 << 16);
+        // WBITS=16 (bit 0), ISLAST=0, MNIBBLES=4, MLEN-1 in 16 bits, ISUNCOMPRESSED=1.
+        let header = (((data.len() - 1) as u32) << 4) | (1 << 20);
+        let mut out = header.to_le_bytes()[..3].to_vec();
+        out.extend_from_slice(data);
+        out.push(0x03); // ISLAST=1, ISLASTEMPTY=1
+        out
+    }
+
+    #[test]
+    fn decodes_brotli() {
+        let text = b"window.__ENV__={};\n".repeat(20);
+        assert_eq!(
+            decode(brotli_stored(&text), Some("br"), 1 << 20).unwrap(),
+            text
+        );
+        assert!(matches!(
+            decode(brotli_stored(&text), Some("br"), 10),
+            Err(DecodeError::TooLarge(10))
+        ));
+        assert!(matches!(
+            decode(b"not brotli".to_vec(), Some("br"), 1 << 20),
+            Err(DecodeError::Corrupt { .. })
+        ));
+    }
+
     #[test]
     fn a_compression_bomb_stops_at_the_limit() {
         let bomb = gzip(&vec![b'a'; 8 << 20]);

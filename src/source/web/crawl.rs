@@ -401,9 +401,12 @@ impl Crawler {
                     st.stop = Some(s);
                     return None;
                 }
+                // A request reserves its whole cap; one with less than a full
+                // response left starts only when nothing else is in flight, so a
+                // response cut short by the cap means the byte budget is spent.
                 let left = limits.max_bytes.saturating_sub(st.bytes + st.reserved);
                 let cap = left.min(limits.max_response_bytes);
-                if cap > 0 || st.in_flight == 0 {
+                if cap == limits.max_response_bytes || st.in_flight == 0 {
                     if cap == 0 {
                         st.stop = Some(Stop::Bytes);
                         return None;
@@ -821,12 +824,12 @@ fn judge(d: &Done, soft: Option<&Soft404>, start_page: Option<&[u8]>, limits: &L
         Err(Failure::Fetch(FetchError::Refused(r))) => {
             return j(Outcome::Skipped, format!("refused: {r}"), false);
         }
-        Err(Failure::Fetch(e @ FetchError::TooLarge(_))) => {
-            return j(
-                Outcome::Failed,
-                format!("{e} (--max-response-size {})", limits.max_response_bytes),
-                true,
+        Err(Failure::Fetch(FetchError::TooLarge(_))) => {
+            let why = format!(
+                "response over --max-response-size ({} bytes)",
+                limits.max_response_bytes
             );
+            return j(Outcome::Failed, why, true);
         }
         Err(Failure::Fetch(e @ FetchError::Timeout(_))) => {
             return j(Outcome::Failed, format!("{e} (--timeout)"), true);
