@@ -3,5 +3,4 @@
 pub mod args;
 pub mod config;
 pub mod config_file;
-pub mod gitleaks_import;
 pub mod url;

@@ -25,7 +25,7 @@ pub const DEFAULT_MAX_REQUESTS: u64 = 500;
 pub const DEFAULT_MAX_BYTES: u64 = 200 * 1000 * 1000;
 /// Default `--max-response-size`: the folder scan's per-file limit (the largest
 /// real bundles and maps are tens of megabytes).
-pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = crate::pipeline::DEFAULT_MAX_FILE_SIZE;
+pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = crate::scan::policy::DEFAULT_MAX_FILE_SIZE;
 /// Default `--timeout` in seconds, per request (connect, headers and body).
 pub const DEFAULT_TIMEOUT_SECS: u64 = 30;
 /// Default `--time-budget` in seconds for the whole crawl.

@@ -2,9 +2,8 @@
 //! a blob with an `Origin::Url`, scanned by the normal per-blob step (artifact
 //! readers included), and every exposure the crawl found becomes a detection.
 //!
-//! This is the only place the crawl calls into the scanner (`scan_one` and
-//! `ScanContext::collector`), so moving onto another scan entry point touches
-//! this file only.
+//! This is the only place the crawl calls into the scanner
+//! (`Scanner::scan` and `Sink::record`).
 
 use super::crawl::{Crawl, Exposure, Fetched};
 use super::probe::ProbeKind;
@@ -12,7 +11,7 @@ use super::scope::{display_url, rule_path};
 use crate::artifact::Files;
 use crate::finding::Detection;
 use crate::origin::Origin;
-use crate::pipeline::ScanContext;
+use crate::scan::{Scanner, Sink};
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::Path;
@@ -26,22 +25,23 @@ pub fn origin_of(f: &Fetched) -> Origin {
 }
 
 /// Scan everything the crawl fetched, in parallel, and add the crawl's exposures.
-pub fn scan_crawl(ctx: &ScanContext, crawl: &Crawl) {
+pub fn scan_crawl(scanner: &Scanner, sink: &Sink, crawl: &Crawl) {
     let by_url: HashMap<&str, &Fetched> =
         crawl.fetched.iter().map(|f| (f.url.as_str(), f)).collect();
     crawl.fetched.par_iter().for_each_init(
-        || ctx.matcher(),
-        |matcher, f| {
+        || scanner.worker(),
+        |worker, f| {
             let origin = origin_of(f);
             if let Some(e) = f.exposure {
-                ctx.collector.add(vec![exposure(e, f, &origin)]);
+                sink.collector.add(vec![exposure(e, f, &origin)]);
             }
             let map = f
                 .map
                 .as_deref()
                 .and_then(|m| by_url.get(m))
                 .map(|m| m.body.as_slice());
-            ctx.scan_blob_with(matcher, &f.body, &origin, &FetchedMap(map));
+            let blob = crate::blob::Blob::new(&f.body);
+            sink.record(scanner.scan(worker, &blob, &origin, &FetchedMap(map)));
         },
     );
 }
@@ -110,9 +110,11 @@ fn exposure(e: Exposure, f: &Fetched, origin: &Origin) -> Detection {
         rule_id: rule.to_string(),
         secret: marker.to_vec(),
         origin: origin.clone(),
+        span: (0, 0),
         line: 1,
         column: 1,
         end_column: 1,
+        utf16_column: 0,
         preview,
         blob_id: None,
         original: None,

@@ -1,10 +1,10 @@
 //! The rule checker behind `leakhound rules check` and the test suite: lints
 //! every rule and runs its examples and negatives through the full engine.
 
-use super::compile::RuleSet;
-use super::generate::Generator;
-use super::load::SourcedRule;
 use crate::engine::Matcher;
+use crate::rules::compile::RuleSet;
+use crate::rules::generate::Generator;
+use crate::rules::load::SourcedRule;
 use std::sync::Arc;
 
 /// Minimum examples and negatives a shipped rule must carry.
@@ -61,7 +61,7 @@ pub fn example_seed(rule_id: &str, kind: &str, n: usize) -> u64 {
 }
 
 /// The path an example is scanned as: the rule's first path glob made concrete.
-pub fn example_path(rule: &super::RuleDef) -> String {
+pub fn example_path(rule: &crate::rules::RuleDef) -> String {
     match rule.paths.first() {
         Some(glob) => glob
             .trim_start_matches("**/")
