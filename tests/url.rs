@@ -192,15 +192,6 @@ fn url_json(args: &[&str]) -> (Run, Value) {
     (run, report)
 }
 
-fn findings<'a>(report: &'a Value, rule: &str) -> Vec<&'a Value> {
-    report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["rule_id"] == rule)
-        .collect()
-}
-
 fn urls_of(f: &Value) -> BTreeSet<String> {
     f["occurrences"]
         .as_array()
@@ -320,7 +311,7 @@ fn vite_site_lazy_chunks_maps_manifest_and_exposures() {
 
     // The lazily loaded chunk's key, located in the bundle and, through the map,
     // in the original source; the map's sourcesContent holds it too.
-    let stripe = findings(&report, "stripe-secret-key");
+    let stripe = findings_of(&report, "stripe-secret-key");
     assert_eq!(stripe.len(), 1, "{report:#}");
     let lazy = site.url("/assets/Lazy-4f5a6b7c.js");
     let occ = stripe[0]["occurrences"]
@@ -342,14 +333,14 @@ fn vite_site_lazy_chunks_maps_manifest_and_exposures() {
     assert!(urls_of(stripe[0]).contains(&format!("{lazy}.map")));
 
     // The chunk only the Vite manifest names, brotli-encoded.
-    let gh = findings(&report, "github-pat-classic");
+    let gh = findings_of(&report, "github-pat-classic");
     assert_eq!(
         urls_of(gh[0]),
         BTreeSet::from([site.url("/assets/Admin-0a1b2c3d.js")])
     );
 
     // Both maps are exposures with their URLs: referenced and guessed.
-    let maps = findings(&report, "source-map-sources-content");
+    let maps = findings_of(&report, "source-map-sources-content");
     assert_eq!(
         urls_of(maps[0]),
         BTreeSet::from([
@@ -363,14 +354,14 @@ fn vite_site_lazy_chunks_maps_manifest_and_exposures() {
     );
 
     // /.git/ is critical; /.env is an exposure and its secret is scanned as dotenv.
-    let git = findings(&report, "exposed-git-directory");
+    let git = findings_of(&report, "exposed-git-directory");
     assert_eq!(git[0]["severity"], "critical");
     assert_eq!(urls_of(git[0]), BTreeSet::from([site.url("/.git/config")]));
     assert_eq!(
-        urls_of(findings(&report, "exposed-dotenv-file")[0]),
+        urls_of(findings_of(&report, "exposed-dotenv-file")[0]),
         BTreeSet::from([site.url("/.env")])
     );
-    let dotenv = findings(&report, "generic-dotenv-secret");
+    let dotenv = findings_of(&report, "generic-dotenv-secret");
     assert_eq!(urls_of(dotenv[0]), BTreeSet::from([site.url("/.env")]));
 
     // Probes that are not there are listed as not found; nothing is dropped.
@@ -422,7 +413,7 @@ fn saved_tree_scans_to_the_same_secrets() {
     assert_eq!(secrets(&live), secrets(&offline), "{offline:#}");
     assert!(secrets(&live).len() >= 3, "{live:#}");
     // The saved bundle still resolves through its saved map.
-    let stripe = findings(&offline, "stripe-secret-key");
+    let stripe = findings_of(&offline, "stripe-secret-key");
     let bundle_occ = stripe[0]["occurrences"]
         .as_array()
         .unwrap()
@@ -496,12 +487,12 @@ fn nextjs_site_webpack_chunk_map_and_build_manifest() {
     let (run, report) = url_json(&[&site.url("/"), "--no-probe"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert_eq!(
-        urls_of(findings(&report, "github-pat-classic")[0]),
+        urls_of(findings_of(&report, "github-pat-classic")[0]),
         BTreeSet::from([site.url("/_next/static/chunks/412.9f8e7d6c.js")]),
         "chunk found through the webpack runtime's chunk map"
     );
     assert_eq!(
-        urls_of(findings(&report, "slack-bot-token")[0]),
+        urls_of(findings_of(&report, "slack-bot-token")[0]),
         BTreeSet::from([site.url("/_next/static/chunks/pages/about-6f7a8b9c.js")]),
         "page chunk found through _buildManifest.js"
     );
