@@ -1,7 +1,7 @@
-//! Rules: the TOML format, loading, compiling into a [`RuleSet`], and checking.
+//! Rules: the TOML format, loading, compiling into a [`RuleSet`], and example
+//! generators. The checker that runs rules through the engine is `crate::lint`.
 
 pub mod casefold;
-pub mod check;
 pub mod compile;
 pub mod corpus;
 pub mod coverage;

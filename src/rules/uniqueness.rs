@@ -3,7 +3,7 @@
 //! user nothing about the provider that leaked. Also catches one provider
 //! spelled two ways (which splits it in the coverage table).
 
-use super::check::Lint;
+use crate::lint::Lint;
 use super::load::SourcedRule;
 use std::collections::{HashMap, HashSet};
 
