@@ -217,12 +217,16 @@ impl Generator {
     /// `payload` in base58check; with `valid == false` one character after the
     /// version prefix is changed, so the shape stays but the checksum fails.
     fn base58check(&mut self, payload: &[u8], valid: bool) -> String {
-        let mut s = bs58::encode(payload).with_check().into_string().into_bytes();
+        let mut s = bs58::encode(payload)
+            .with_check()
+            .into_string()
+            .into_bytes();
         if !valid {
             let i = self.rng.random_range(8..s.len() - 4);
             let alphabet = BASE58;
             let pos = alphabet.iter().position(|&c| c == s[i]).unwrap_or(0);
-            s[i] = alphabet[(pos + 1 + self.rng.random_range(0..alphabet.len() - 1)) % alphabet.len()];
+            s[i] =
+                alphabet[(pos + 1 + self.rng.random_range(0..alphabet.len() - 1)) % alphabet.len()];
         }
         String::from_utf8(s).unwrap_or_default()
     }
@@ -318,13 +322,19 @@ mod tests {
             );
             assert!(bs58::decode(&wif).with_check(Some(0x80)).into_vec().is_ok());
             let bad = g.value("wif-bad").unwrap();
-            assert!(bs58::decode(&bad).with_check(None).into_vec().is_err(), "{bad}");
+            assert!(
+                bs58::decode(&bad).with_check(None).into_vec().is_err(),
+                "{bad}"
+            );
             let xprv = g.value("xprv").unwrap();
             assert!(xprv.starts_with("xprv") && xprv.len() == 111, "{xprv}");
             assert!(bs58::decode(&xprv).with_check(None).into_vec().is_ok());
             let bad = g.value("xprv-bad").unwrap();
             assert!(bad.starts_with("xprv") && bad.len() == 111, "{bad}");
-            assert!(bs58::decode(&bad).with_check(None).into_vec().is_err(), "{bad}");
+            assert!(
+                bs58::decode(&bad).with_check(None).into_vec().is_err(),
+                "{bad}"
+            );
         }
     }
 

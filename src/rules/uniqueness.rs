@@ -3,8 +3,8 @@
 //! user nothing about the provider that leaked. Also catches one provider
 //! spelled two ways (which splits it in the coverage table).
 
-use crate::lint::Lint;
 use super::load::SourcedRule;
+use crate::lint::Lint;
 use std::collections::{HashMap, HashSet};
 
 /// Most providers one description (with provider and rule names masked) may be
