@@ -298,7 +298,7 @@ mod tests {
         let filler = "let total = count + offset; // nothing to see here\n".repeat(1500);
         let body = generator
             .expand(&format!(
-                "// ably realtime client\n{filler}const t = \"{{{{github:ghp}}}}\";\n{filler}\
+                "// Ably.Realtime client\n{filler}const t = \"{{{{github:ghp}}}}\";\n{filler}\
                  const k = \"{{{{alnum:6}}}}.{{{{alnum:6}}}}:{{{{base64url:43}}}}\";\n"
             ))
             .unwrap();
@@ -309,7 +309,7 @@ mod tests {
         // Past the whole-blob limit the context keyword must be near the token.
         let big_filler = filler.repeat(4);
         let far = format!(
-            "// ably\n{big_filler}{}",
+            "// Ably.Realtime\n{big_filler}{}",
             &body[body.find("const t").unwrap()..]
         );
         assert!(far.len() > WHOLE_BLOB_LIMIT);
