@@ -7,6 +7,7 @@ pub mod corpus;
 pub mod coverage;
 pub mod example_syntax;
 pub mod generate;
+pub mod keyword_proof;
 pub mod load;
 pub mod specificity;
 pub mod syntax;
