@@ -23,6 +23,7 @@ pub enum Check {
     BasicAuth,
     SlackToken,
     StripeKey,
+    Base58Check,
 }
 
 /// Every check name, for error messages and docs.
@@ -43,6 +44,7 @@ pub const CHECK_NAMES: &[&str] = &[
     "basic-auth",
     "slack-token",
     "stripe-key",
+    "base58check",
 ];
 
 /// Body length of a legacy Stripe key (`sk_live_` + 24).
@@ -78,6 +80,7 @@ impl Check {
             "basic-auth" => Check::BasicAuth,
             "slack-token" => Check::SlackToken,
             "stripe-key" => Check::StripeKey,
+            "base58check" => Check::Base58Check,
             _ => return None,
         })
     }
@@ -122,6 +125,7 @@ impl Check {
                     .is_ok()
             }
             Check::BasicAuth => basic_auth_valid(secret),
+            Check::Base58Check => base58check_valid(secret),
         }
     }
 }
@@ -146,6 +150,12 @@ fn basic_auth_valid(secret: &[u8]) -> bool {
         && !text.chars().any(char::is_control)
         && !BASIC_PLACEHOLDER_PASSWORDS.contains(&pass.to_ascii_lowercase().as_str())
         && !crate::engine::placeholder::is_placeholder(pass.as_bytes())
+}
+
+/// Base58 (Bitcoin alphabet) whose last four decoded bytes are the first four of
+/// the double SHA-256 of the rest: Bitcoin WIF keys and BIP32 extended keys.
+fn base58check_valid(s: &[u8]) -> bool {
+    bs58::decode(s).with_check(None).into_vec().is_ok()
 }
 
 /// `<prefix>_` + 30 base62 + 6 base62 CRC32 digits of the 30 (GitHub, npm).

@@ -10,6 +10,8 @@ use rand::{Rng, SeedableRng, rngs::SmallRng};
 
 const ALNUM: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 const BASE62: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+/// The Bitcoin base58 alphabet (no 0, O, I, l).
+const BASE58: &[u8] = b"123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
 
 /// Expands placeholders in example text with a seeded random generator.
 pub struct Generator {
@@ -78,6 +80,7 @@ impl Generator {
             "lowernum" => self.chars(b"abcdefghijklmnopqrstuvwxyz0123456789", len()?),
             "uppernum" => self.chars(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", len()?),
             "base32" => self.chars(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", len()?),
+            "base58" => self.chars(BASE58, len()?),
             "base64" => self.chars(
                 b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/",
                 len()?,
@@ -98,6 +101,10 @@ impl Generator {
             "pypi" => self.pypi(),
             "luhn" => self.luhn(len()?),
             "pem" => self.pem(arg.ok_or_else(|| PlaceholderError(spec.into()))?),
+            "wif" => self.wif(true),
+            "wif-bad" => self.wif(false),
+            "xprv" => self.xprv(true),
+            "xprv-bad" => self.xprv(false),
             _ => return Err(PlaceholderError(spec.into())),
         })
     }
@@ -183,6 +190,47 @@ impl Generator {
         digits.iter().map(|d| (b'0' + d) as char).collect()
     }
 
+    /// A Bitcoin WIF private key: base58check of 0x80, 32 key bytes and, for a
+    /// compressed key, 0x01 (51 characters from `5`, or 52 from `K`/`L`).
+    fn wif(&mut self, valid: bool) -> String {
+        let mut payload = vec![0x80u8];
+        payload.extend((0..32).map(|_| self.rng.random::<u8>()));
+        if self.rng.random::<bool>() {
+            payload.push(0x01);
+        }
+        self.base58check(&payload, valid)
+    }
+
+    /// A BIP32 extended private key (`xprv...`, 111 characters): version
+    /// 0x0488ADE4, depth, parent fingerprint, child number, chain code, 0x00 and
+    /// the 32-byte key, in base58check.
+    fn xprv(&mut self, valid: bool) -> String {
+        let mut payload = vec![0x04u8, 0x88, 0xAD, 0xE4];
+        payload.push(self.rng.random_range(0..4u8));
+        payload.extend((0..8).map(|_| self.rng.random::<u8>()));
+        payload.extend((0..32).map(|_| self.rng.random::<u8>()));
+        payload.push(0x00);
+        payload.extend((0..32).map(|_| self.rng.random::<u8>()));
+        self.base58check(&payload, valid)
+    }
+
+    /// `payload` in base58check; with `valid == false` one character after the
+    /// version prefix is changed, so the shape stays but the checksum fails.
+    fn base58check(&mut self, payload: &[u8], valid: bool) -> String {
+        let mut s = bs58::encode(payload)
+            .with_check()
+            .into_string()
+            .into_bytes();
+        if !valid {
+            let i = self.rng.random_range(8..s.len() - 4);
+            let alphabet = BASE58;
+            let pos = alphabet.iter().position(|&c| c == s[i]).unwrap_or(0);
+            s[i] =
+                alphabet[(pos + 1 + self.rng.random_range(0..alphabet.len() - 1)) % alphabet.len()];
+        }
+        String::from_utf8(s).unwrap_or_default()
+    }
+
     fn pem(&mut self, label: &str) -> String {
         let body = self.chars(
             b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/",
@@ -260,6 +308,34 @@ mod tests {
     #[test]
     fn unknown_placeholder_is_an_error() {
         assert!(Generator::new(1).expand("{{nope:3}}").is_err());
+    }
+
+    #[test]
+    fn wallet_keys_have_their_shape_and_checksum() {
+        let mut g = Generator::new(11);
+        for _ in 0..50 {
+            let wif = g.value("wif").unwrap();
+            assert!(
+                (wif.len() == 51 && wif.starts_with('5'))
+                    || (wif.len() == 52 && (wif.starts_with('K') || wif.starts_with('L'))),
+                "{wif}"
+            );
+            assert!(bs58::decode(&wif).with_check(Some(0x80)).into_vec().is_ok());
+            let bad = g.value("wif-bad").unwrap();
+            assert!(
+                bs58::decode(&bad).with_check(None).into_vec().is_err(),
+                "{bad}"
+            );
+            let xprv = g.value("xprv").unwrap();
+            assert!(xprv.starts_with("xprv") && xprv.len() == 111, "{xprv}");
+            assert!(bs58::decode(&xprv).with_check(None).into_vec().is_ok());
+            let bad = g.value("xprv-bad").unwrap();
+            assert!(bad.starts_with("xprv") && bad.len() == 111, "{bad}");
+            assert!(
+                bs58::decode(&bad).with_check(None).into_vec().is_err(),
+                "{bad}"
+            );
+        }
     }
 
     #[test]
