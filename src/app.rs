@@ -367,5 +367,8 @@ fn run_rules(cmd: RulesCommand) -> Result<u8> {
             )?;
             Ok(if report.problems.is_empty() { 0 } else { 1 })
         }
+        RulesCommand::Coverage { write, check } => {
+            crate::rules::coverage::command(write.as_deref(), check.as_deref(), &mut stdout)
+        }
     }
 }

@@ -209,4 +209,15 @@ pub enum RulesCommand {
         /// Rule files in the rules/*.toml format.
         files: Vec<PathBuf>,
     },
+    /// Coverage table: each provider's rules, which peer catalogues (gitleaks,
+    /// Betterleaks, Kingfisher, TruffleHog) also cover them, and the credential
+    /// types left out on purpose. Printed as markdown unless --write or --check.
+    Coverage {
+        /// Replace the generated part of this markdown file (between the coverage markers).
+        #[arg(long, value_name = "FILE", conflicts_with = "check")]
+        write: Option<PathBuf>,
+        /// Exit 1 if the generated part of this markdown file is not current.
+        #[arg(long, value_name = "FILE")]
+        check: Option<PathBuf>,
+    },
 }

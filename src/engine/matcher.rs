@@ -77,8 +77,27 @@ impl Matcher {
         &self.rules
     }
 
-    /// All hits in `data`; `path` selects path-restricted rules.
+    /// All hits in `data`; `path` selects path-restricted rules. Where hits
+    /// overlap only the most specific rule's stay.
     pub fn scan(&mut self, data: &[u8], path: Option<&str>) -> Vec<Hit> {
+        let mut hits = self.scan_unresolved(data, path);
+        self.resolve(&mut hits);
+        hits
+    }
+
+    /// Turn [`scan_unresolved`](Self::scan_unresolved)'s hits into
+    /// [`scan`](Self::scan)'s: overlaps resolved, public keys dropped unless
+    /// [`include_public`](Self::include_public).
+    pub fn resolve(&self, hits: &mut Vec<Hit>) {
+        resolve_overlaps(&self.rules, hits);
+        if !self.include_public {
+            hits.retain(|h| !self.rules.rules[h.rule as usize].def.public);
+        }
+    }
+
+    /// Every rule's hits in `data`, overlapping ones and public-by-design ones
+    /// included, in no particular order: what the overlap lint looks at.
+    pub fn scan_unresolved(&mut self, data: &[u8], path: Option<&str>) -> Vec<Hit> {
         let mut hits = Vec::new();
         self.lowercase_ready = false;
         let clock = self.profile.as_ref().map(|_| std::time::Instant::now());
@@ -119,10 +138,6 @@ impl Matcher {
         }
         self.touched = touched;
         self.touched.clear();
-        resolve_overlaps(&self.rules, &mut hits);
-        if !self.include_public {
-            hits.retain(|h| !self.rules.rules[h.rule as usize].def.public);
-        }
         hits
     }
 
@@ -229,19 +244,9 @@ fn secret_passes(rule: &CompiledRule, secret: &[u8]) -> bool {
     !rule.allow_regexes.iter().any(|re| re.is_match(secret))
 }
 
-/// Which of two overlapping hits wins: public-by-design recognisers shadow
-/// everything (a Firebase web key is not a leaked Google key), specific rules
-/// shadow generic ones.
-fn priority(rule: &CompiledRule) -> u8 {
-    if rule.def.public {
-        2
-    } else if rule.def.is_generic() {
-        0
-    } else {
-        1
-    }
-}
-
+/// Where two hits' secrets overlap, keep only the hit of the rule that wins
+/// [`RuleSet::precedence`] (the order is in [`crate::rules::specificity`]); hits
+/// of rules that tie all stay.
 fn resolve_overlaps(rules: &RuleSet, hits: &mut Vec<Hit>) {
     if hits.len() < 2 {
         return;
@@ -250,16 +255,14 @@ fn resolve_overlaps(rules: &RuleSet, hits: &mut Vec<Hit>) {
     hits.dedup();
     let mut keep = vec![true; hits.len()];
     for i in 0..hits.len() {
-        let pi = priority(&rules.rules[hits[i].rule as usize]);
         for j in i + 1..hits.len() {
             if hits[j].secret_start >= hits[i].secret_end {
                 break;
             }
-            let pj = priority(&rules.rules[hits[j].rule as usize]);
-            if pi > pj {
-                keep[j] = false;
-            } else if pj > pi {
-                keep[i] = false;
+            match rules.precedence(hits[i].rule as usize, hits[j].rule as usize) {
+                std::cmp::Ordering::Greater => keep[j] = false,
+                std::cmp::Ordering::Less => keep[i] = false,
+                std::cmp::Ordering::Equal => {}
             }
         }
     }

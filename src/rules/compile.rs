@@ -3,6 +3,7 @@
 
 use super::casefold;
 use super::load::SourcedRule;
+use super::specificity::{Specificity, secret_prefix_len};
 use super::syntax::RuleDef;
 use crate::engine::checks::{CHECK_NAMES, Check};
 use crate::engine::keywords::Keywords;
@@ -47,6 +48,11 @@ pub struct CompiledRule {
     /// whose keyword is only context (`ABLY_KEY=` before a keyless token) run over
     /// whole blobs up to [`WHOLE_BLOB_LIMIT`].
     pub keyword_in_match: bool,
+    /// Rank in the overlap order: which rule's hit survives when two overlap.
+    pub specificity: Specificity,
+    /// Indices (into [`RuleSet::rules`]) of the rules this one names in
+    /// `overlaps`, sorted; filled in by [`RuleSet::from_compiled`].
+    pub declared_overlaps: Vec<u32>,
 }
 
 /// Blobs up to this size run rules whose keyword need not be inside the match over
@@ -171,6 +177,7 @@ fn pattern_shape(pattern: &str, keywords: &[String]) -> Result<Shape, String> {
         secret_group: secret_group_index(&hir),
         max_len: hir.properties().maximum_len(),
         keyword_in_match: always_contains(&hir, &keywords),
+        prefix_len: secret_prefix_len(&hir),
     })
 }
 
@@ -179,6 +186,7 @@ struct Shape {
     secret_group: Option<usize>,
     max_len: Option<usize>,
     keyword_in_match: bool,
+    prefix_len: usize,
 }
 
 /// Whether every string `hir` matches contains one of `keywords` (lower case),
@@ -347,6 +355,8 @@ fn compile_rule(r: &SourcedRule) -> Result<CompiledRule, RuleError> {
         allow_regexes,
         window,
         keyword_in_match: shape.keyword_in_match,
+        specificity: Specificity::new(def.public, def.is_generic(), shape.prefix_len),
+        declared_overlaps: Vec::new(),
     })
 }
 
@@ -365,7 +375,22 @@ impl RuleSet {
     }
 
     /// Build the keyword automaton over already compiled rules.
-    pub fn from_compiled(rules: Vec<CompiledRule>) -> Result<RuleSet, RuleError> {
+    pub fn from_compiled(mut rules: Vec<CompiledRule>) -> Result<RuleSet, RuleError> {
+        let ids: std::collections::HashMap<String, u32> = rules
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.def.id.clone(), i as u32))
+            .collect();
+        for r in &mut rules {
+            let mut declared: Vec<u32> = r
+                .def
+                .overlaps
+                .iter()
+                .filter_map(|o| ids.get(o).copied())
+                .collect();
+            declared.sort_unstable();
+            r.declared_overlaps = declared;
+        }
         let mut patterns: Vec<Vec<u8>> = Vec::new();
         let mut keyword_rules: Vec<Vec<u32>> = Vec::new();
         let mut index = std::collections::HashMap::new();
@@ -392,6 +417,20 @@ impl RuleSet {
             keywords,
             keyword_rules,
         })
+    }
+
+    /// Which of rules `a` and `b` (indices) wins where their hits overlap:
+    /// `Greater` keeps `a`'s hit, `Less` keeps `b`'s, `Equal` keeps both. The more
+    /// specific rule wins (see [`super::specificity`]); between equally specific
+    /// rules, the one that declares the other in `overlaps` wins.
+    pub fn precedence(&self, a: usize, b: usize) -> std::cmp::Ordering {
+        let (ra, rb) = (&self.rules[a], &self.rules[b]);
+        let declares = |r: &CompiledRule, other: usize| {
+            r.declared_overlaps.binary_search(&(other as u32)).is_ok()
+        };
+        ra.specificity
+            .cmp(&rb.specificity)
+            .then_with(|| declares(ra, b).cmp(&declares(rb, a)))
     }
 
     /// Find a rule by id.

@@ -47,7 +47,16 @@ pub struct RuleDef {
     /// `trufflehog`. Empty: no peer covers it (or not yet recorded).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub peers: Vec<String>,
+    /// Rules this rule deliberately shares matches with (the same token can be
+    /// found by both). Where two hits overlap, the more specific rule wins and
+    /// the other's hit is dropped (see `rules::specificity`); `rules check`
+    /// flags overlaps that no rule of the pair declares here.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub overlaps: Vec<String>,
 }
+
+/// The peer catalogues a rule's `peers` may name.
+pub const PEER_NAMES: &[&str] = &["gitleaks", "betterleaks", "kingfisher", "trufflehog"];
 
 /// Per-rule allowlist.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
