@@ -30,6 +30,8 @@ fn main() -> Result<()> {
     let mut found: Vec<KeywordHit> = Vec::new();
     let mut bytes = 0u64;
     let mut findings = 0usize;
+    let (mut windows, mut window_bytes) = (0usize, 0usize);
+    let mut rule_window_bytes = vec![0usize; n];
     for entry in ignore::WalkBuilder::new(dir).build().flatten() {
         if !entry.file_type().is_some_and(|t| t.is_file()) {
             continue;
@@ -45,6 +47,38 @@ fn main() -> Result<()> {
         for h in &found {
             keyword_hits[h.pattern as usize] += 1;
         }
+        // The windows the matcher would search (merged per rule, as it does).
+        let mut last: Vec<Option<(usize, usize)>> = vec![None; n];
+        for h in &found {
+            for &ri in &rules.keyword_rules[h.pattern as usize] {
+                let r = &rules.rules[ri as usize];
+                if !r.keyword_in_match || r.anchor_before.is_some() {
+                    continue;
+                }
+                let (s, e) = (
+                    h.end.saturating_sub(r.window),
+                    (h.end + r.window).min(data.len()),
+                );
+                match &mut last[ri as usize] {
+                    Some(w) if s <= w.1 => w.1 = w.1.max(e),
+                    slot => {
+                        if let Some(w) = slot.take() {
+                            windows += 1;
+                            window_bytes += w.1 - w.0;
+                            rule_window_bytes[ri as usize] += w.1 - w.0;
+                        }
+                        *slot = Some((s, e));
+                    }
+                }
+            }
+        }
+        for (ri, w) in last.into_iter().enumerate() {
+            if let Some(w) = w {
+                windows += 1;
+                window_bytes += w.1 - w.0;
+                rule_window_bytes[ri] += w.1 - w.0;
+            }
+        }
     }
     let profile = matcher.profile.take().unwrap_or_default();
     let regex_total: Duration = profile[..n].iter().sum();
@@ -55,8 +89,13 @@ fn main() -> Result<()> {
         regex_total.as_secs_f64()
     );
     println!(
-        "{} of {n} rules have a keyword inside every match (run around keyword hits)",
-        rules.rules.iter().filter(|r| r.keyword_in_match).count()
+        "{} of {n} rules have a keyword inside every match (run around keyword hits), {} of them at a bounded offset (anchored searches)",
+        rules.rules.iter().filter(|r| r.keyword_in_match).count(),
+        rules
+            .rules
+            .iter()
+            .filter(|r| r.anchor_before.is_some())
+            .count()
     );
     // The others run over whole blobs up to 256 KiB: list them to see which could
     // be proved (a keyword the analysis cannot see through, say).
@@ -64,7 +103,38 @@ fn main() -> Result<()> {
         for r in rules.rules.iter().filter(|r| !r.keyword_in_match) {
             println!("  context keyword: {} {:?}", r.def.id, r.def.keywords);
         }
+        for r in rules
+            .rules
+            .iter()
+            .filter(|r| r.keyword_in_match && r.anchor_before.is_none())
+        {
+            println!("  window-searched: {} {:?}", r.def.id, r.def.keywords);
+        }
     }
+    println!(
+        "window-searched rules: {windows} windows, {:.1} MB searched ({:.1}x the bytes)",
+        window_bytes as f64 / 1048576.0,
+        window_bytes as f64 / bytes.max(1) as f64
+    );
+    let mut by_window: Vec<usize> = (0..n).filter(|&i| rule_window_bytes[i] > 0).collect();
+    by_window.sort_by_key(|&i| std::cmp::Reverse(rule_window_bytes[i]));
+    for &i in by_window.iter().take(top) {
+        println!(
+            "  {:>8.1} MB in windows of up to {} bytes  {}",
+            rule_window_bytes[i] as f64 / 1048576.0,
+            rules.rules[i].window,
+            rules.rules[i].def.id
+        );
+    }
+    let windowed: Duration = (0..n)
+        .filter(|&i| rules.rules[i].keyword_in_match)
+        .map(|i| profile[i])
+        .sum();
+    println!(
+        "rules with the keyword in every match {:.2} s, context-keyword rules {:.2} s",
+        windowed.as_secs_f64(),
+        (regex_total - windowed).as_secs_f64()
+    );
     let mut kws: Vec<usize> = (0..keyword_hits.len()).collect();
     kws.sort_by_key(|&i| std::cmp::Reverse(keyword_hits[i]));
     println!("\nhottest keywords (hits: rules they start):");

@@ -1,9 +1,8 @@
-//! Blob identity: the git blob id, used for plain files too, so the same
-//! content on disk and in history is one blob.
+//! Blobs: the bytes a source hands to the scanner, and their identity (the git
+//! blob id, used for plain files too, so the same content on disk and in
+//! history has one id).
 
 use sha1::{Digest, Sha1};
-use std::collections::HashSet;
-use std::sync::Mutex;
 
 /// A git blob id: sha1(`blob {len}\0` ‖ bytes).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -24,29 +23,19 @@ impl BlobId {
     }
 }
 
-/// Shards in [`SeenSet`]: enough that workers rarely contend on one lock.
-const SEEN_SHARDS: usize = 64;
-
-/// A concurrent set of blob ids already scanned.
-pub struct SeenSet {
-    shards: Vec<Mutex<HashSet<[u8; 20]>>>,
+/// The bytes of one blob as a source read them.
+#[derive(Debug, Clone, Copy)]
+pub struct Blob<'a> {
+    pub data: &'a [u8],
+    /// The git object id (hex), for blobs read from a repository: reported on
+    /// detections and named in skips.
+    pub git_id: Option<&'a str>,
 }
 
-impl Default for SeenSet {
-    fn default() -> Self {
-        SeenSet {
-            shards: (0..SEEN_SHARDS)
-                .map(|_| Mutex::new(HashSet::new()))
-                .collect(),
-        }
-    }
-}
-
-impl SeenSet {
-    /// Record `id`; true when it was not seen before.
-    pub fn insert(&self, id: &[u8; 20]) -> bool {
-        let shard = &self.shards[id[0] as usize % SEEN_SHARDS];
-        shard.lock().unwrap_or_else(|p| p.into_inner()).insert(*id)
+impl<'a> Blob<'a> {
+    /// Bytes with no git identity (a file, stdin, a fetched URL).
+    pub fn new(data: &'a [u8]) -> Self {
+        Blob { data, git_id: None }
     }
 }
 

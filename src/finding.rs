@@ -1,6 +1,7 @@
 //! Grouping matches into findings: one per (rule, secret), with every occurrence,
 //! a secret-keyed id, redacted previews and stable fingerprints.
 
+use crate::location::LineIndex;
 use crate::origin::Origin;
 use crate::rules::Severity;
 use serde::Serialize;
@@ -134,15 +135,20 @@ pub struct OriginalLocation {
     pub column: usize,
 }
 
-/// One place a secret was found, ready to report.
+/// One place a secret was found in one blob: the scanner's output, before
+/// grouping. Spans are byte offsets into the blob it was found in.
 #[derive(Debug, Clone)]
 pub struct Detection {
     pub rule_id: String,
     pub secret: Vec<u8>,
     pub origin: Origin,
+    /// Byte span `[start, end)` of the secret in its blob.
+    pub span: (usize, usize),
     pub line: usize,
     pub column: usize,
     pub end_column: usize,
+    /// 0-based UTF-16 column of the secret's start (what source maps use).
+    pub utf16_column: usize,
     /// Redacted context (raw only when the user asked for secrets).
     pub preview: String,
     pub blob_id: Option<String>,
@@ -153,6 +159,80 @@ pub struct Detection {
     pub note: Option<String>,
     /// The line carries an inline ignore marker (`leakhound:allow`).
     pub inline_allowed: bool,
+}
+
+impl Detection {
+    /// Add `note` after any note the detection already has.
+    pub fn add_note(&mut self, note: &str) {
+        self.note = Some(match self.note.take() {
+            Some(n) if !n.is_empty() => format!("{n}; {note}"),
+            _ => note.to_string(),
+        });
+    }
+}
+
+/// Turns secret spans in one blob into [`Detection`]s: position through the
+/// blob's one [`LineIndex`], a preview in which every known secret span of the
+/// blob is redacted, and the inline-allow marker of the line.
+pub struct DetectionBuilder<'a> {
+    index: LineIndex<'a>,
+    /// Every secret span found in the blob, redacted in each preview.
+    spans: Vec<(usize, usize)>,
+    show_secrets: bool,
+}
+
+impl<'a> DetectionBuilder<'a> {
+    /// A builder for `data` whose previews redact `spans` (unless `show_secrets`).
+    pub fn new(data: &'a [u8], spans: Vec<(usize, usize)>, show_secrets: bool) -> Self {
+        DetectionBuilder {
+            index: LineIndex::new(data),
+            spans,
+            show_secrets,
+        }
+    }
+
+    /// The blob's bytes.
+    pub fn data(&self) -> &'a [u8] {
+        self.index.data()
+    }
+
+    /// Also redact `span` in later previews (a secret a reader found).
+    pub fn add_span(&mut self, span: (usize, usize)) {
+        if !self.spans.contains(&span) {
+            self.spans.push(span);
+        }
+    }
+
+    /// The position of byte `offset`.
+    pub fn position(&mut self, offset: usize) -> crate::location::Position {
+        self.index.position(offset)
+    }
+
+    /// A detection of `rule_id` for the secret at `span`, seen at `origin`.
+    pub fn build(&mut self, rule_id: &str, span: (usize, usize), origin: &Origin) -> Detection {
+        let data = self.index.data();
+        let (s, e) = span;
+        let pos = self.index.position(s);
+        let secret = &data[s..e];
+        let (chars, _) = crate::location::count_units(secret);
+        let line_text = &data[pos.line_start..crate::location::line_end(data, e)];
+        Detection {
+            rule_id: rule_id.to_string(),
+            secret: secret.to_vec(),
+            origin: origin.clone(),
+            span,
+            line: pos.line,
+            column: pos.column,
+            end_column: pos.column + chars,
+            utf16_column: pos.utf16_column,
+            preview: preview(data, pos.line_start, s, e, &self.spans, self.show_secrets),
+            blob_id: None,
+            original: None,
+            severity: None,
+            note: None,
+            inline_allowed: crate::suppress::inline::has_inline_allow(line_text),
+        }
+    }
 }
 
 /// One occurrence of a finding's secret.
@@ -171,6 +251,9 @@ pub struct Occurrence {
     pub blob_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub commit: Option<crate::origin::CommitMeta>,
+    /// The annotated tag whose message holds the secret.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tag: Option<crate::origin::TagMeta>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub original: Option<OriginalLocation>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -256,6 +339,7 @@ impl Collector {
                         preview: d.preview,
                         blob_id: d.blob_id,
                         commit: d.origin.commit().map(|c| (**c).clone()),
+                        tag: d.origin.tag().map(|t| (**t).clone()),
                         original: d.original,
                         note: d.note,
                         inline_allowed: d.inline_allowed,

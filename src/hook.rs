@@ -13,7 +13,7 @@ use std::process::Command;
 pub const MARKER: &str = "# leakhound-hook:";
 
 /// A hook leakhound can install.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum HookKind {
     PreCommit,
     PrePush,

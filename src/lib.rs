@@ -1,30 +1,35 @@
 //! leakhound: a secret-exposure scanner for source trees, git history and build artifacts.
 //!
 //! ```text
-//!  sources (enumerate)               engine (per-thread scratch)                             sink
-//!  fs: ignore parallel walker ──┐   load bytes (read | gix blob data)
-//!  git: objects + history diff ─┼─► dedup by BlobId ─► expand artifacts ─► prefilter (aho-corasick)
-//!  staged: index vs HEAD ───────┤                       (child blobs)       ─► confirm (regex, secret group)
-//!  stdin ───────────────────────┘                                           ─► checks (entropy, placeholder, checksum)
-//!                                                                           ─► Detection ─► group into Finding
-//!                                                                           ─► suppress (inline, allowlist, baseline)
-//!                                                                           ─► report: human | json | jsonl | sarif
+//!  sources (enumerate blobs + Origin)   scan::Scanner::scan (one entry point, pure)        sink (caller)
+//!  source::fs: parallel walker ──┐       ├─ scan::policy: size, LFS pointer, binary          group into Findings
+//!  source::stdin ────────────────┤       ├─ artifact readers: child blobs + annotations      fan out (history paths)
+//!  source::git history ──────────┼──►    │   (bundle/map, dotenv, gzip, archive); children  filter (staged: added lines)
+//!  source::git staged ───────────┘       │   are scanned by the same Scanner, recursively    suppress (inline, allow, baseline)
+//!    (Files: folder | commit tree | index) └─ engine: prefilter → regex → checks → Detection report: human|json|jsonl|sarif
 //! ```
 //!
 //! The engine never does I/O and sees paths only through [`origin::Origin`];
-//! sources never know rules; reporters never re-read files.
+//! sources never know rules; artifact readers are functions of bytes and a
+//! [`artifact::Files`] lookup and never write into a collector; reporters never
+//! re-read files. `docs/architecture.md` says where to add a source, a reader,
+//! a rule or a reporter, and what each module may import.
 
-pub mod app;
 pub mod artifact;
 pub mod blob;
 pub mod cli;
+pub mod commands;
+pub mod compat;
 pub mod engine;
 pub mod finding;
 pub mod hook;
+pub mod lint;
 pub mod location;
 pub mod origin;
-pub mod pipeline;
 pub mod report;
 pub mod rules;
+pub mod scan;
+pub mod skip;
 pub mod source;
 pub mod suppress;
+pub mod text;

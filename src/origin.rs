@@ -14,8 +14,22 @@ pub struct CommitMeta {
     /// Author time, seconds since the epoch (for ordering).
     #[serde(skip)]
     pub timestamp: i64,
-    /// First line of the commit message.
-    pub summary: String,
+}
+
+/// An annotated tag, for provenance of its message.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub struct TagMeta {
+    /// The tag object's id.
+    pub id: String,
+    /// The tag's name (`v1.2.0`).
+    pub name: String,
+    pub tagger_name: String,
+    pub tagger_email: String,
+    /// Tagger date, RFC 3339.
+    pub date: String,
+    /// Tagger time, seconds since the epoch (for ordering).
+    #[serde(skip)]
+    pub timestamp: i64,
 }
 
 /// One place a blob was seen.
@@ -32,6 +46,8 @@ pub enum Origin {
     },
     /// A commit message.
     GitMessage { commit: Arc<CommitMeta> },
+    /// An annotated tag's message.
+    TagMessage { tag: Arc<TagMeta> },
     /// A file staged in the index.
     Staged { path: String },
     /// A virtual file inside another blob (a source map's original source, an archive entry).
@@ -45,7 +61,7 @@ impl Origin {
             Origin::File { path } | Origin::GitCommit { path, .. } | Origin::Staged { path } => {
                 Some(path)
             }
-            Origin::Stdin | Origin::GitMessage { .. } => None,
+            Origin::Stdin | Origin::GitMessage { .. } | Origin::TagMessage { .. } => None,
             Origin::Artifact { inner, parent } => {
                 // Match path rules on the inner name when it has a file-like shape.
                 if inner.is_empty() {
@@ -73,19 +89,30 @@ impl Origin {
             }
             Origin::Stdin => "<stdin>".to_string(),
             Origin::GitMessage { commit } => format!("commit {} (message)", short(&commit.id)),
+            Origin::TagMessage { tag } => format!("tag {} (message)", tag.name),
             Origin::Artifact { parent, inner } => format!("{}!{}", parent.display(), inner),
         }
     }
 
-    /// A short word for the kind of place: file, stdin, git, commit-message, staged, artifact.
+    /// A short word for the kind of place: file, stdin, git, commit-message, tag-message, staged, artifact.
     pub fn kind(&self) -> &'static str {
         match self {
             Origin::File { .. } => "file",
             Origin::Stdin => "stdin",
             Origin::GitCommit { .. } => "git",
             Origin::GitMessage { .. } => "commit-message",
+            Origin::TagMessage { .. } => "tag-message",
             Origin::Staged { .. } => "staged",
             Origin::Artifact { .. } => "artifact",
+        }
+    }
+
+    /// The annotated tag, for tag-message origins.
+    pub fn tag(&self) -> Option<&Arc<TagMeta>> {
+        match self {
+            Origin::TagMessage { tag } => Some(tag),
+            Origin::Artifact { parent, .. } => parent.tag(),
+            _ => None,
         }
     }
 

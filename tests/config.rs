@@ -282,6 +282,16 @@ fn bad_configs_are_rejected_with_file_line_and_key() {
             "path",
         ),
         (
+            "\n[[allow.rule]]\npaths = [\"x\"]\n",
+            "line 2",
+            "allow.rule.id",
+        ),
+        (
+            "\n[allow]\nid = \"slack-bot-token\"\n",
+            "line 2",
+            "allow.id",
+        ),
+        (
             "[[rule]]\nid = \"my-rule\"\nname = \"Mine\"\nseverity = \"high\"\nregex = '''my_[a-z]{10}'''\nkeywords = [\"my_\"]\n",
             "line 2",
             "rule.my-rule",

@@ -5,7 +5,7 @@
 mod common;
 
 use common::*;
-use leakhound::rules::check::{Lint, Strictness, check_rules};
+use leakhound::lint::{Lint, Strictness, check_rules};
 use leakhound::rules::load::parse_rule_file;
 use std::fs;
 

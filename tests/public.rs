@@ -5,7 +5,7 @@
 mod common;
 
 use common::{fake, scan_json};
-use leakhound::rules::check::{example_path, example_seed};
+use leakhound::lint::{example_path, example_seed};
 use leakhound::rules::generate::Generator;
 use leakhound::rules::load::shipped_rules;
 

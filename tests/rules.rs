@@ -1,6 +1,6 @@
 //! Every shipped rule's examples are found by that rule and its negatives are not.
 
-use leakhound::rules::check::{Strictness, check_rules};
+use leakhound::lint::{Strictness, check_rules};
 use leakhound::rules::load::shipped_rules;
 use std::collections::BTreeSet;
 

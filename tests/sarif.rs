@@ -9,9 +9,9 @@ use leakhound::finding::{
     Finding, Occurrence, OriginalLocation, occurrence_fingerprint, secret_id,
 };
 use leakhound::origin::{CommitMeta, Origin};
-use leakhound::pipeline::StatsSnapshot;
 use leakhound::report::{Report, Suppressed, VcsInfo};
 use leakhound::rules::{RuleSet, Severity};
+use leakhound::scan::StatsSnapshot;
 use serde_json::Value;
 use std::collections::{BTreeMap, HashSet};
 use std::fs;
@@ -336,6 +336,7 @@ fn occurrence(origin: Origin, line: usize, sid: &str) -> Occurrence {
         preview: "k = ghp_…(40 chars)".to_string(),
         blob_id: None,
         commit: origin.commit().map(|c| (**c).clone()),
+        tag: None,
         original: None,
         note: None,
         inline_allowed: false,
@@ -385,7 +386,6 @@ fn commit(id: &str) -> Arc<CommitMeta> {
         author_email: "ada@example.com".to_string(),
         date: "2024-05-01T10:00:00Z".to_string(),
         timestamp: 1_714_557_600,
-        summary: "add config".to_string(),
     })
 }
 

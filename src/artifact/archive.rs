@@ -2,9 +2,9 @@
 //! memory: each entry is scanned as a virtual file `archive.zip!path/in/archive`,
 //! nested archives included, within depth, entry-count, size and ratio limits.
 
-use crate::engine::Matcher;
+use super::{Child, Expansion, ReaderEnv};
 use crate::origin::Origin;
-use crate::pipeline::{ScanContext, SkipKind};
+use crate::skip::{Skip, SkipKind};
 use std::io::Read;
 
 /// Archives nested deeper than this are not opened: real artifacts nest two or
@@ -50,128 +50,130 @@ fn depth(origin: &Origin) -> usize {
     }
 }
 
-/// Scan every entry of an archive. Always claims the blob (it is binary).
-pub fn scan_archive(
-    ctx: &ScanContext,
-    matcher: &mut Matcher,
+/// Read every entry of an archive, handing each to `children` as it is read.
+pub fn read_archive(
     data: &[u8],
     origin: &Origin,
     format: Format,
-) -> bool {
+    env: &ReaderEnv<'_>,
+    children: &mut dyn FnMut(Child),
+) -> Expansion {
+    let mut exp = Expansion::container();
     let shown = origin.display();
     if depth(origin) >= MAX_ARCHIVE_DEPTH {
-        ctx.stats.skip(
+        exp.skips.push(Skip::new(
             shown,
             SkipKind::ArtifactLimit,
             format!("archive nested more than {MAX_ARCHIVE_DEPTH} levels deep"),
             data.len() as u64,
-        );
-        return false;
+        ));
+        return exp;
     }
+    let mut reader = EntryReader {
+        origin,
+        limit: env.max_file_size,
+        skips: &mut exp.skips,
+        children,
+    };
     let result = match format {
-        Format::Zip => scan_zip(ctx, matcher, data, origin),
-        Format::Tar => scan_tar(ctx, matcher, data, origin),
+        Format::Zip => read_zip(&mut reader, data),
+        Format::Tar => read_tar(&mut reader, data),
     };
     if let Err(e) = result {
-        ctx.stats.skip(
+        exp.skips.push(Skip::new(
             shown,
             SkipKind::Unreadable,
             format!("corrupt archive: {e}"),
             data.len() as u64,
-        );
-        return false;
+        ));
     }
-    true
+    exp
 }
 
-fn child(origin: &Origin, name: &str) -> Origin {
-    Origin::Artifact {
-        parent: Box::new(origin.clone()),
-        inner: name.to_string(),
-    }
+/// Reads entries of one archive within the limits and hands them on.
+struct EntryReader<'r> {
+    origin: &'r Origin,
+    limit: u64,
+    skips: &'r mut Vec<Skip>,
+    children: &'r mut dyn FnMut(Child),
 }
 
-fn too_many(ctx: &ScanContext, origin: &Origin, left: usize) {
-    ctx.stats.skip(
-        origin.display(),
-        SkipKind::ArtifactLimit,
-        format!("more than {MAX_ARCHIVE_ENTRIES} entries: {left} not scanned"),
-        0,
-    );
-}
-
-/// Read one entry of declared `size` (and `compressed` size, when known) within limits.
-fn read_entry(
-    ctx: &ScanContext,
-    entry_origin: &Origin,
-    reader: impl Read,
-    size: u64,
-    compressed: Option<u64>,
-) -> Option<Vec<u8>> {
-    let limit = ctx.options.max_file_size;
-    if size > limit {
-        ctx.stats.skip(
-            entry_origin.display(),
-            SkipKind::TooLarge,
-            format!("{size} bytes over the --max-file-size limit"),
-            size,
-        );
-        return None;
+impl EntryReader<'_> {
+    fn name(&self, inner: &str) -> String {
+        format!("{}!{inner}", self.origin.display())
     }
-    if let Some(c) = compressed
-        && c >= RATIO_FLOOR_BYTES
-        && size / c.max(1) > MAX_ENTRY_RATIO
-    {
-        ctx.stats.skip(
-            entry_origin.display(),
+
+    fn skip(&mut self, inner: &str, reason: SkipKind, detail: impl Into<String>, bytes: u64) {
+        let path = self.name(inner);
+        self.skips.push(Skip::new(path, reason, detail, bytes));
+    }
+
+    fn too_many(&mut self, left: usize) {
+        self.skips.push(Skip::new(
+            self.origin.display(),
             SkipKind::ArtifactLimit,
-            format!("compression ratio over {MAX_ENTRY_RATIO}:1"),
-            size,
-        );
-        return None;
+            format!("more than {MAX_ARCHIVE_ENTRIES} entries: {left} not scanned"),
+            0,
+        ));
     }
-    let mut buf = Vec::with_capacity(size.min(limit) as usize);
-    match reader.take(limit + 1).read_to_end(&mut buf) {
-        Ok(_) if buf.len() as u64 <= limit => Some(buf),
-        Ok(_) => {
-            ctx.stats.skip(
-                entry_origin.display(),
+
+    /// Read entry `inner` of declared `size` (and `compressed` size, when known)
+    /// within the limits, and hand it on.
+    fn entry(&mut self, inner: String, reader: impl Read, size: u64, compressed: Option<u64>) {
+        let limit = self.limit;
+        if size > limit {
+            self.skip(
+                &inner,
+                SkipKind::TooLarge,
+                format!("{size} bytes over the --max-file-size limit"),
+                size,
+            );
+            return;
+        }
+        if let Some(c) = compressed
+            && c >= RATIO_FLOOR_BYTES
+            && size / c.max(1) > MAX_ENTRY_RATIO
+        {
+            self.skip(
+                &inner,
+                SkipKind::ArtifactLimit,
+                format!("compression ratio over {MAX_ENTRY_RATIO}:1"),
+                size,
+            );
+            return;
+        }
+        let mut buf = Vec::with_capacity(size.min(limit) as usize);
+        match reader.take(limit + 1).read_to_end(&mut buf) {
+            Ok(_) if buf.len() as u64 <= limit => (self.children)(Child { inner, data: buf }),
+            Ok(_) => self.skip(
+                &inner,
                 SkipKind::TooLarge,
                 "decompresses past the --max-file-size limit",
                 size,
-            );
-            None
-        }
-        Err(e) => {
-            ctx.stats.skip(
-                entry_origin.display(),
+            ),
+            Err(e) => self.skip(
+                &inner,
                 SkipKind::Unreadable,
                 format!("cannot read archive entry: {e}"),
                 size,
-            );
-            None
+            ),
         }
     }
 }
 
-fn scan_zip(
-    ctx: &ScanContext,
-    matcher: &mut Matcher,
-    data: &[u8],
-    origin: &Origin,
-) -> Result<(), String> {
+fn read_zip(r: &mut EntryReader<'_>, data: &[u8]) -> Result<(), String> {
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(data)).map_err(|e| e.to_string())?;
     let n = zip.len();
     for i in 0..n {
         if i >= MAX_ARCHIVE_ENTRIES {
-            too_many(ctx, origin, n - i);
+            r.too_many(n - i);
             break;
         }
         let entry = match zip.by_index(i) {
             Ok(e) => e,
             Err(e) => {
-                ctx.stats.skip(
-                    format!("{}!#{i}", origin.display()),
+                r.skip(
+                    &format!("#{i}"),
                     SkipKind::Unreadable,
                     format!("cannot read archive entry: {e}"),
                     0,
@@ -184,25 +186,17 @@ fn scan_zip(
         }
         let name = entry.name().to_string();
         let (size, compressed) = (entry.size(), entry.compressed_size());
-        let o = child(origin, &name);
-        if let Some(buf) = read_entry(ctx, &o, entry, size, Some(compressed)) {
-            ctx.scan_blob(matcher, &buf, &o);
-        }
+        r.entry(name, entry, size, Some(compressed));
     }
     Ok(())
 }
 
-fn scan_tar(
-    ctx: &ScanContext,
-    matcher: &mut Matcher,
-    data: &[u8],
-    origin: &Origin,
-) -> Result<(), String> {
+fn read_tar(r: &mut EntryReader<'_>, data: &[u8]) -> Result<(), String> {
     let mut archive = tar::Archive::new(data);
     let entries = archive.entries().map_err(|e| e.to_string())?;
     for (i, entry) in entries.enumerate() {
         if i >= MAX_ARCHIVE_ENTRIES {
-            too_many(ctx, origin, 1);
+            r.too_many(1);
             break;
         }
         let entry = entry.map_err(|e| e.to_string())?;
@@ -214,10 +208,7 @@ fn scan_tar(
             Err(_) => format!("#{i}"),
         };
         let size = entry.size();
-        let o = child(origin, &name);
-        if let Some(buf) = read_entry(ctx, &o, entry, size, None) {
-            ctx.scan_blob(matcher, &buf, &o);
-        }
+        r.entry(name, entry, size, None);
     }
     Ok(())
 }

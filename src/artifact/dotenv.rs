@@ -6,14 +6,11 @@
 //! `VITE_`, ...) is critical, because the build inlines it into the browser bundle.
 //! Templates (`.env.example`, `.env.sample`, ...) only report real-looking values.
 
-use super::bundle::add_note;
-use crate::engine::Matcher;
+use super::ReaderEnv;
 use crate::engine::checks::shannon_entropy;
 use crate::engine::placeholder::is_placeholder;
-use crate::finding::{Detection, preview};
-use crate::location::{Locator, Position, count_units};
+use crate::finding::{Detection, DetectionBuilder};
 use crate::origin::Origin;
-use crate::pipeline::ScanContext;
 use crate::rules::Severity;
 
 /// Rule id of a secret found by its key name rather than its format.
@@ -290,50 +287,30 @@ fn looks_real_in_template(secret: &[u8]) -> bool {
         && secret.iter().any(u8::is_ascii_alphabetic)
 }
 
-/// Scan a dotenv file.
-pub fn scan_dotenv(
-    ctx: &ScanContext,
-    matcher: &mut Matcher,
-    data: &[u8],
+fn is_generic(env: &ReaderEnv<'_>, rule_id: &str) -> bool {
+    env.rules.get(rule_id).is_none_or(|r| r.def.is_generic())
+}
+
+fn is_public(env: &ReaderEnv<'_>, rule_id: &str) -> bool {
+    env.rules.get(rule_id).is_some_and(|r| r.def.public)
+}
+
+/// Judge the engine's detections in a dotenv file (found with public-by-design
+/// rules included) entry by entry: public values are dropped, a provider rule
+/// beats generic ones, a secret-naming key with a real value is a finding even
+/// when no rule knows its format, and a client-exposed key makes it critical.
+pub fn enrich(
+    builder: &mut DetectionBuilder<'_>,
     origin: &Origin,
     template: bool,
-) {
-    ctx.stats.scanned(data.len());
-    let include_public = matcher.include_public;
-    matcher.include_public = true;
-    let dets = ctx.detect(matcher, data, std::slice::from_ref(origin));
-    matcher.include_public = include_public;
-    let entries = parse(data);
-    let out = enrich(ctx, data, origin, template, &entries, dets);
-    ctx.collector.add(out);
-}
-
-fn is_generic(ctx: &ScanContext, rule_id: &str) -> bool {
-    ctx.rules.get(rule_id).is_none_or(|r| r.def.is_generic())
-}
-
-fn is_public(ctx: &ScanContext, rule_id: &str) -> bool {
-    ctx.rules.get(rule_id).is_some_and(|r| r.def.public)
-}
-
-fn enrich(
-    ctx: &ScanContext,
-    data: &[u8],
-    origin: &Origin,
-    template: bool,
-    entries: &[Entry],
+    env: &ReaderEnv<'_>,
     dets: Vec<Detection>,
 ) -> Vec<Detection> {
-    // Entry value spans as positions, for matching detections to entries.
-    let mut locator = Locator::new(data);
-    let spans: Vec<(Position, Position)> = entries
-        .iter()
-        .map(|e| (locator.locate(e.value_start), locator.locate(e.value_end)))
-        .collect();
+    let data = builder.data();
+    let entries = parse(data);
     let entry_of = |d: &Detection| {
-        spans.iter().position(|(s, e)| {
-            (d.line, d.column) >= (s.line, s.column)
-                && (d.line, d.column) < (e.line, e.column.max(s.column + 1))
+        entries.iter().position(|e| {
+            d.span.0 >= e.value_start && d.span.0 < e.value_end.max(e.value_start + 1)
         })
     };
     let mut by_entry: Vec<Vec<Detection>> = vec![Vec::new(); entries.len()];
@@ -341,24 +318,23 @@ fn enrich(
     for d in dets {
         match entry_of(&d) {
             Some(i) => by_entry[i].push(d),
-            None if is_public(ctx, &d.rule_id) && !ctx.options.include_public => {}
+            None if is_public(env, &d.rule_id) && !env.include_public => {}
             None => out.push(d),
         }
     }
-    let mut locator = Locator::new(data);
     for (entry, mut found) in entries.iter().zip(by_entry) {
         let kind = key_kind(&entry.key);
         let value = &data[entry.value_start..entry.value_end];
         // A value a public-by-design rule recognises is not a leak, whatever its key says.
-        let public_value = found.iter().any(|d| is_public(ctx, &d.rule_id));
-        if !ctx.options.include_public {
-            found.retain(|d| !is_public(ctx, &d.rule_id));
+        let public_value = found.iter().any(|d| is_public(env, &d.rule_id));
+        if !env.include_public {
+            found.retain(|d| !is_public(env, &d.rule_id));
         }
         // The parser is the authority for key-name findings.
         found
             .retain(|d| d.rule_id != DOTENV_RULE || (kind == KeyKind::Secret && real_value(value)));
-        if found.iter().any(|d| !is_generic(ctx, &d.rule_id)) {
-            found.retain(|d| !is_generic(ctx, &d.rule_id));
+        if found.iter().any(|d| !is_generic(env, &d.rule_id)) {
+            found.retain(|d| !is_generic(env, &d.rule_id));
         } else if found.len() > 1 {
             // Several generic rules on one value: keep one (the key-name one when present).
             let keep = found
@@ -368,7 +344,7 @@ fn enrich(
             let d = found.swap_remove(keep);
             found = vec![d];
         }
-        if found.is_empty() && !public_value && ctx.rules.get(DOTENV_RULE).is_some() {
+        if found.is_empty() && !public_value && env.rules.get(DOTENV_RULE).is_some() {
             let span = match kind {
                 KeyKind::Secret if real_value(value) => Some((entry.value_start, entry.value_end)),
                 KeyKind::ConnectionUrl => url_password(value)
@@ -376,75 +352,31 @@ fn enrich(
                     .filter(|&(s, e)| !is_placeholder(&data[s..e])),
                 _ => None,
             };
-            if let Some((s, e)) = span {
-                found.push(synthesize(
-                    ctx,
-                    data,
-                    origin,
-                    &mut locator,
-                    &entry.key,
-                    s,
-                    e,
-                ));
+            if let Some(span) = span {
+                builder.add_span(span);
+                let mut d = builder.build(DOTENV_RULE, span, origin);
+                d.note = Some(format!("{} names a secret", entry.key));
+                found.push(d);
             }
         }
         if template {
-            found.retain(|d| !is_generic(ctx, &d.rule_id) || looks_real_in_template(&d.secret));
+            found.retain(|d| !is_generic(env, &d.rule_id) || looks_real_in_template(&d.secret));
         }
         if let Some(prefix) = client_prefix(&entry.key) {
             for d in &mut found {
-                if is_public(ctx, &d.rule_id) {
+                if is_public(env, &d.rule_id) {
                     continue;
                 }
                 d.severity = Some(Severity::Critical);
-                add_note(
-                    d,
-                    &format!(
-                        "{} is client-exposed: the build inlines {prefix}* values into the browser bundle, so every visitor gets this secret",
-                        entry.key
-                    ),
-                );
+                d.add_note(&format!(
+                    "{} is client-exposed: the build inlines {prefix}* values into the browser bundle, so every visitor gets this secret",
+                    entry.key
+                ));
             }
         }
         out.extend(found);
     }
     out
-}
-
-fn synthesize(
-    ctx: &ScanContext,
-    data: &[u8],
-    origin: &Origin,
-    locator: &mut Locator<'_>,
-    key: &str,
-    s: usize,
-    e: usize,
-) -> Detection {
-    let pos = locator.locate(s);
-    let secret = &data[s..e];
-    let (chars, _) = count_units(secret);
-    let line_text = &data[pos.line_start..crate::location::line_end(data, e)];
-    Detection {
-        rule_id: DOTENV_RULE.to_string(),
-        secret: secret.to_vec(),
-        origin: origin.clone(),
-        line: pos.line,
-        column: pos.column,
-        end_column: pos.column + chars,
-        preview: preview(
-            data,
-            pos.line_start,
-            s,
-            e,
-            &[(s, e)],
-            ctx.options.show_secrets,
-        ),
-        blob_id: None,
-        original: None,
-        severity: None,
-        note: Some(format!("{key} names a secret")),
-        inline_allowed: crate::suppress::has_inline_allow(line_text),
-    }
 }
 
 #[cfg(test)]

@@ -1,19 +1,21 @@
 //! Artifact readers: recognise build outputs (bundles, source maps, dotenv files,
-//! logs, gzip-rotated logs, archives) by name and content, expand them into child blobs with
-//! richer locations, and enrich detections (original positions, severity, notes).
-//!
-//! The engine never does I/O; a reader that needs another file (the `.map` next to
-//! a bundle) asks a [`Files`] implementation, so tests can hand in memory.
+//! gzip streams, archives) by name and content, and say how to scan them. A
+//! reader is a function of bytes (and, for a bundle's map, a [`Files`] lookup):
+//! it yields child blobs (archive entries, a map's `sourcesContent`, decompressed
+//! data) and returns an [`Expansion`]; after the engine ran over the blob's own
+//! text, [`annotate`] enriches the detections (original positions, severity,
+//! notes, key-name secrets). Readers never scan and never write into a collector:
+//! the scanner (`crate::scan`) drives them, so every source gets the same readers.
 
 pub mod archive;
-pub mod bundle;
 pub mod dotenv;
 pub mod log;
 pub mod sourcemap;
 
-use crate::engine::Matcher;
+use crate::finding::{Detection, DetectionBuilder};
 use crate::origin::Origin;
-use crate::pipeline::ScanContext;
+use crate::rules::RuleSet;
+use crate::skip::Skip;
 use std::path::Path;
 
 /// Bytes at the start of a blob inspected to sniff a source map or a log.
@@ -36,10 +38,12 @@ pub enum Kind {
     Plain,
 }
 
-/// Reads files an artifact refers to (a bundle's source map).
+/// Reads files an artifact refers to (a bundle's source map): a folder on disk,
+/// a commit's tree, the index, a crawled site.
 pub trait Files {
-    /// The bytes of `path`, `Ok(None)` when it does not exist; at most `limit` bytes
-    /// are accepted (larger is an error).
+    /// The bytes of `path` (relative to the scanned tree, or as the source names
+    /// it), `Ok(None)` when it does not exist; at most `limit` bytes are accepted
+    /// (larger is an error).
     fn read(&self, path: &Path, limit: u64) -> std::io::Result<Option<Vec<u8>>>;
 }
 
@@ -70,12 +74,70 @@ impl Files for FsFiles {
     }
 }
 
-/// No referenced files available (git history, stdin).
+/// No referenced files available (stdin, commit messages, archive entries).
 pub struct NoFiles;
 
 impl Files for NoFiles {
     fn read(&self, _path: &Path, _limit: u64) -> std::io::Result<Option<Vec<u8>>> {
         Ok(None)
+    }
+}
+
+/// What readers may consult: the rules, and the options that change what they keep.
+pub struct ReaderEnv<'a> {
+    pub rules: &'a RuleSet,
+    /// Keep public-by-design keys (`--include-public`).
+    pub include_public: bool,
+    /// `--max-file-size`: also bounds decompressed and referenced data.
+    pub max_file_size: u64,
+}
+
+/// A virtual file a reader found inside a blob; the scanner scans it in turn
+/// as `Origin::Artifact { parent, inner }`.
+pub struct Child {
+    /// Its name inside the parent: an archive entry path, a map source name.
+    pub inner: String,
+    pub data: Vec<u8>,
+}
+
+/// How the scanner treats a blob's own bytes once a reader has claimed it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OwnText {
+    /// Not scanned as text (archives, gzip streams, source maps: their children are).
+    Skip,
+    /// Scanned by the engine, then [`annotate`]d; `include_public` keeps
+    /// public-by-design hits for the reader to judge (dotenv).
+    Scan { include_public: bool },
+}
+
+/// What a reader made of a blob it claimed.
+pub struct Expansion {
+    pub own_text: OwnText,
+    /// Whether the blob's own bytes count as scanned in the statistics.
+    pub counted: bool,
+    /// Findings the reader made itself (a published source map).
+    pub detections: Vec<Detection>,
+    /// What it could not read, with the reason.
+    pub skips: Vec<Skip>,
+}
+
+impl Expansion {
+    fn text(include_public: bool) -> Self {
+        Expansion {
+            own_text: OwnText::Scan { include_public },
+            counted: true,
+            detections: Vec::new(),
+            skips: Vec::new(),
+        }
+    }
+
+    fn container() -> Self {
+        Expansion {
+            own_text: OwnText::Skip,
+            counted: false,
+            detections: Vec::new(),
+            skips: Vec::new(),
+        }
     }
 }
 
@@ -114,51 +176,55 @@ pub fn detect(path: Option<&str>, data: &[u8]) -> Kind {
     Kind::Plain
 }
 
-/// Scan `data` as an artifact if it is one, reading referenced files from disk for
-/// file origins. `None` means "not an artifact": the caller scans it as plain text.
-pub fn scan(
-    ctx: &ScanContext,
-    matcher: &mut Matcher,
+/// Whether the children of a `kind` blob count as scanned blobs in the
+/// statistics: archive entries and decompressed streams do; a map's sources are
+/// counted as the map.
+pub fn children_counted(kind: Kind) -> bool {
+    matches!(kind, Kind::Gzip | Kind::Archive(_))
+}
+
+/// Run the reader for `kind` over `data` seen at `origin`, handing each child
+/// blob to `children` as it is read (so an archive's entries are never all in
+/// memory at once). `None`: not an artifact after all (plain text, a `.map` that
+/// is not a map, binary content under a text name): the scanner applies its
+/// plain-text policy.
+pub fn read(
+    kind: Kind,
     data: &[u8],
     origin: &Origin,
-) -> Option<bool> {
-    match origin {
-        Origin::File { .. } => scan_with(ctx, matcher, data, origin, &FsFiles),
-        _ => scan_with(ctx, matcher, data, origin, &NoFiles),
+    env: &ReaderEnv<'_>,
+    children: &mut dyn FnMut(Child),
+) -> Option<Expansion> {
+    match kind {
+        Kind::Plain => None,
+        Kind::Gzip => Some(log::read_gzip(data, origin, env, children)),
+        Kind::Archive(format) => Some(archive::read_archive(data, origin, format, env, children)),
+        _ if crate::scan::policy::is_binary(data) => None,
+        Kind::SourceMap => sourcemap::read_map(data, origin, env, children),
+        Kind::Generated => Some(Expansion::text(false)),
+        Kind::Dotenv { .. } => Some(Expansion::text(true)),
     }
 }
 
-/// [`scan`] with an explicit source of referenced files.
-pub fn scan_with(
-    ctx: &ScanContext,
-    matcher: &mut Matcher,
-    data: &[u8],
+/// Enrich the detections the engine made in the own text of a blob of `kind`
+/// (see [`OwnText::Scan`]): original positions through a bundle's source map,
+/// a dotenv file's key-name secrets and client-exposed escalation.
+pub fn annotate(
+    kind: Kind,
     origin: &Origin,
     files: &dyn Files,
-) -> Option<bool> {
-    let kind = detect(origin.path(), data);
-    if kind == Kind::Plain {
-        return None;
-    }
-    if kind == Kind::Gzip {
-        return Some(log::scan_gzip(ctx, matcher, data, origin));
-    }
-    if let Kind::Archive(format) = kind {
-        return Some(archive::scan_archive(ctx, matcher, data, origin, format));
-    }
-    if crate::pipeline::is_binary(data) {
-        // Let the caller record the binary skip as usual.
-        return None;
-    }
+    env: &ReaderEnv<'_>,
+    builder: &mut DetectionBuilder<'_>,
+    dets: &mut Vec<Detection>,
+) {
     match kind {
-        Kind::Generated => bundle::scan_generated(ctx, matcher, data, origin, files),
-        Kind::SourceMap => {
-            if !sourcemap::scan_map(ctx, matcher, data, origin) {
-                return None;
-            }
+        Kind::Generated if !dets.is_empty() => {
+            sourcemap::attach_originals(dets, builder.data(), origin, files, env.max_file_size)
         }
-        Kind::Dotenv { template } => dotenv::scan_dotenv(ctx, matcher, data, origin, template),
-        Kind::Gzip | Kind::Archive(_) | Kind::Plain => return None,
+        Kind::Dotenv { template } => {
+            let found = std::mem::take(dets);
+            *dets = dotenv::enrich(builder, origin, template, env, found);
+        }
+        _ => {}
     }
-    Some(true)
 }

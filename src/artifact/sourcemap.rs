@@ -1,17 +1,18 @@
-//! Source maps: resolve a bundle's detections to their original source positions,
-//! expand a map's `sourcesContent` into virtual files, and flag public maps that
-//! publish original source.
+//! Source maps and the generated files (minified bundles) they describe:
+//! resolve a bundle's detections to their original source positions, expand a
+//! map's `sourcesContent` into virtual files, and flag public maps that publish
+//! original source.
 //!
+//! Bundles need no reader of their own: the engine already reports exact line
+//! and column on multi-megabyte lines and windows its previews; this module
+//! adds the original location, loading the map only when there is a finding.
 //! Broken maps never fail a scan: the detection keeps its generated position and
 //! gets a note saying why no original position is given.
 
-use super::bundle::{Utf16Cursor, add_note};
-use super::{Files, file_name};
-use crate::engine::Matcher;
+use super::{Child, Expansion, Files, OwnText, ReaderEnv, file_name};
 use crate::finding::{Detection, OriginalLocation};
-use crate::location::Locator;
+use crate::location::LineIndex;
 use crate::origin::Origin;
-use crate::pipeline::ScanContext;
 use serde::Deserialize;
 use serde::de::IgnoredAny;
 use sourcemap::{DecodedMap, SourceMap};
@@ -201,35 +202,31 @@ pub fn attach_originals(
         Loaded::Absent => return,
         Loaded::Broken(note) => {
             for d in dets.iter_mut() {
-                add_note(d, &note);
+                d.add_note(&note);
             }
             return;
         }
         Loaded::Map(sm, map_dir) => (sm, map_dir),
     };
-    let mut cursor = Utf16Cursor::new(data);
-    let mut starts = std::collections::HashMap::new();
+    let mut indexes = std::collections::HashMap::new();
     for d in dets.iter_mut() {
-        match resolve(&sm, &mut cursor, &mut starts, d) {
+        match resolve(&sm, &mut indexes, d) {
             Ok(mut loc) => {
                 loc.source = source_path(&map_dir, &loc.source);
                 d.original = Some(loc);
             }
-            Err(note) => add_note(d, note),
+            Err(note) => d.add_note(note),
         }
     }
 }
 
-fn resolve(
-    sm: &SourceMap,
-    cursor: &mut Utf16Cursor<'_>,
-    starts: &mut std::collections::HashMap<u32, Vec<usize>>,
+fn resolve<'m>(
+    sm: &'m SourceMap,
+    indexes: &mut std::collections::HashMap<u32, LineIndex<'m>>,
     d: &Detection,
 ) -> Result<OriginalLocation, &'static str> {
     const NO_MAPPING: &str = "source map has no mapping at this position";
-    let col16 = cursor
-        .utf16_column(d.line, d.column)
-        .ok_or("source map position out of range")?;
+    let col16 = d.utf16_column;
     let (line0, col0) = (
         u32::try_from(d.line - 1).map_err(|_| NO_MAPPING)?,
         u32::try_from(col16).map_err(|_| NO_MAPPING)?,
@@ -246,17 +243,13 @@ fn resolve(
     let src_col16 = raw.src_col.saturating_add(delta) as usize;
     match sm.get_source_contents(raw.src_id) {
         Some(content) => {
-            let starts = starts
+            let index = indexes
                 .entry(raw.src_id)
-                .or_insert_with(|| line_starts(content));
-            let (line, column) = locate_in_source(
-                content,
-                starts,
-                raw.src_line as usize,
-                src_col16,
-                &d.secret,
-            )
-            .ok_or("source map does not match this file: the secret is not in the mapped source")?;
+                .or_insert_with(|| LineIndex::new(content.as_bytes()));
+            let (line, column) =
+                locate_in_source(index, raw.src_line as usize, src_col16, &d.secret).ok_or(
+                    "source map does not match this file: the secret is not in the mapped source",
+                )?;
             Ok(OriginalLocation {
                 source,
                 line,
@@ -293,34 +286,20 @@ fn source_path(map_dir: &Path, source: &str) -> String {
     parts.join("/")
 }
 
-/// Byte offsets where each line of `content` starts.
-fn line_starts(content: &str) -> Vec<usize> {
-    std::iter::once(0)
-        .chain(memchr::memchr_iter(b'\n', content.as_bytes()).map(|i| i + 1))
-        .collect()
-}
-
-/// The 1-based (line, scalar column) of `secret` in `content` (whose line starts
-/// are `starts`): at the mapped position when it is there, else its occurrence
-/// nearest the mapped line within [`MAX_SEARCH_LINES`]. Work is bounded by that
-/// window, so many findings in one bundle stay linear.
+/// The 1-based (line, scalar column) of `secret` in the source `index` covers:
+/// at the mapped position when it is there, else its occurrence nearest the
+/// mapped line within [`MAX_SEARCH_LINES`]. Work is bounded by that window, so
+/// many findings in one bundle stay linear.
 fn locate_in_source(
-    content: &str,
-    starts: &[usize],
+    index: &mut LineIndex<'_>,
     line0: usize,
     col16: usize,
     secret: &[u8],
 ) -> Option<(usize, usize)> {
-    let bytes = content.as_bytes();
-    let last = starts.len().checked_sub(1)?;
-    let line_span = |l: usize| {
-        let s = starts[l];
-        let e = starts.get(l + 1).map_or(bytes.len(), |&n| n - 1);
-        (s, e)
-    };
-    if line0 <= last {
-        let (s, e) = line_span(line0);
-        let line_text = &content[s..e];
+    let bytes = index.data();
+    let last = index.lines().checked_sub(1)?;
+    if let Some((s, e)) = index.line_span(line0) {
+        let line_text = String::from_utf8_lossy(&bytes[s..e]);
         let mut units = 0;
         for (i, ch) in line_text.char_indices() {
             if units == col16 {
@@ -332,17 +311,16 @@ fn locate_in_source(
             units += ch.len_utf16();
         }
     }
-    let (from, _) = line_span(line0.saturating_sub(MAX_SEARCH_LINES).min(last));
-    let (_, to) = line_span((line0 + MAX_SEARCH_LINES).min(last));
+    let (from, _) = index.line_span(line0.saturating_sub(MAX_SEARCH_LINES).min(last))?;
+    let (_, to) = index.line_span((line0 + MAX_SEARCH_LINES).min(last))?;
     let mut best: Option<(usize, usize)> = None;
     for at in memchr::memmem::find_iter(&bytes[from..to], secret) {
         let abs = from + at;
-        let line = starts.partition_point(|&st| st <= abs) - 1;
+        let line = index.line_of(abs);
         let better =
             best.is_none_or(|(l, _)| (line + 1).abs_diff(line0 + 1) < l.abs_diff(line0 + 1));
         if better {
-            let column = crate::location::count_units(&bytes[starts[line]..abs]).0 + 1;
-            best = Some((line + 1, column));
+            best = Some((line + 1, index.position(abs).column));
         }
     }
     best
@@ -404,56 +382,64 @@ fn collect_sources(map: RawMap, depth: usize, out: &mut Vec<(String, String)>) {
     }
 }
 
-/// Scan a source map blob: each `sourcesContent` entry as a virtual file, plus the
-/// informational public-map finding. Returns false when `data` is not a readable
-/// map (the caller then scans it as plain text).
-pub fn scan_map(ctx: &ScanContext, matcher: &mut Matcher, data: &[u8], origin: &Origin) -> bool {
-    let Ok(map) = serde_json::from_slice::<RawMap>(strip_junk(data)) else {
-        return false;
-    };
+/// Read a source map blob: each `sourcesContent` entry becomes a child blob,
+/// plus the informational public-map finding. `None` when `data` is not a
+/// readable map (the scanner then scans it as plain text).
+pub fn read_map(
+    data: &[u8],
+    origin: &Origin,
+    env: &ReaderEnv<'_>,
+    children: &mut dyn FnMut(Child),
+) -> Option<Expansion> {
+    let map = serde_json::from_slice::<RawMap>(strip_junk(data)).ok()?;
     if map.mappings.is_none() && map.sections.is_empty() {
-        return false;
+        return None;
     }
     let mut sources = Vec::new();
     collect_sources(map, 0, &mut sources);
-    ctx.stats.scanned(data.len());
-    let mut all = Vec::new();
-    for (name, content) in &sources {
-        let child = Origin::Artifact {
-            parent: Box::new(origin.clone()),
-            inner: name.clone(),
-        };
-        all.extend(ctx.detect(matcher, content.as_bytes(), std::slice::from_ref(&child)));
-    }
-    if !sources.is_empty()
-        && let Some(d) = public_map_detection(ctx, data, origin, &sources)
+    let count = sources.len();
+    let mut detections = Vec::new();
+    if count > 0
+        && let Some(d) = public_map_detection(data, origin, env, count)
     {
-        all.push(d);
+        detections.push(d);
     }
-    ctx.collector.add(all);
-    true
+    for (inner, content) in sources {
+        children(Child {
+            inner,
+            data: content.into_bytes(),
+        });
+    }
+    Some(Expansion {
+        own_text: OwnText::Skip,
+        counted: true,
+        detections,
+        skips: Vec::new(),
+    })
 }
 
 fn public_map_detection(
-    ctx: &ScanContext,
     data: &[u8],
     origin: &Origin,
-    sources: &[(String, String)],
+    env: &ReaderEnv<'_>,
+    n: usize,
 ) -> Option<Detection> {
-    let rule = ctx.rules.get(PUBLIC_MAP_RULE)?;
+    let rule = env.rules.get(PUBLIC_MAP_RULE)?;
     if !rule.applies_to(origin.path()) {
         return None;
     }
     let at = memchr::memmem::find(data, b"\"sourcesContent\"").map_or(0, |i| i + 1);
-    let pos = Locator::new(data).locate(at);
-    let n = sources.len();
+    // Only the lines before the marker matter for its position.
+    let pos = LineIndex::new(&data[..at]).position(at);
     Some(Detection {
         rule_id: PUBLIC_MAP_RULE.to_string(),
         secret: PUBLIC_MAP_MARKER.to_vec(),
         origin: origin.clone(),
+        span: (at, at + PUBLIC_MAP_MARKER.len()),
         line: pos.line,
         column: pos.column,
         end_column: pos.column + PUBLIC_MAP_MARKER.len(),
+        utf16_column: pos.utf16_column,
         preview: format!(
             "\"sourcesContent\": {n} original source{} published",
             if n == 1 { "" } else { "s" }
@@ -529,32 +515,32 @@ mod tests {
     fn locates_the_secret_in_the_original_source() {
         let src = "// é😀\nconst k = \"SECRET123\";\n";
         // Mapped exactly (UTF-16 column 11 on line 1, 0-based).
-        let starts = line_starts(src);
-        assert_eq!(starts, vec![0, 10, 33]);
+        let mut starts = LineIndex::new(src.as_bytes());
+        assert_eq!(starts.line_span(1), Some((10, 32)));
         assert_eq!(
-            locate_in_source(src, &starts, 1, 11, b"SECRET123"),
+            locate_in_source(&mut starts, 1, 11, b"SECRET123"),
             Some((2, 12))
         );
         // Mapped to the statement start: found on the nearest line instead.
         assert_eq!(
-            locate_in_source(src, &starts, 1, 0, b"SECRET123"),
+            locate_in_source(&mut starts, 1, 0, b"SECRET123"),
             Some((2, 12))
         );
         assert_eq!(
-            locate_in_source(src, &starts, 0, 0, b"SECRET123"),
+            locate_in_source(&mut starts, 0, 0, b"SECRET123"),
             Some((2, 12))
         );
         // A mapping past the end still searches the last lines.
         assert_eq!(
-            locate_in_source(src, &starts, 99, 0, b"SECRET123"),
+            locate_in_source(&mut starts, 99, 0, b"SECRET123"),
             Some((2, 12))
         );
-        assert_eq!(locate_in_source(src, &starts, 0, 0, b"ABSENT"), None);
+        assert_eq!(locate_in_source(&mut starts, 0, 0, b"ABSENT"), None);
         // Far outside the search window: not claimed.
         let far = format!("k = \"SECRET123\"\n{}", "x\n".repeat(MAX_SEARCH_LINES + 5));
-        let far_starts = line_starts(&far);
+        let mut far_starts = LineIndex::new(far.as_bytes());
         assert_eq!(
-            locate_in_source(&far, &far_starts, MAX_SEARCH_LINES + 4, 0, b"SECRET123"),
+            locate_in_source(&mut far_starts, MAX_SEARCH_LINES + 4, 0, b"SECRET123"),
             None
         );
     }

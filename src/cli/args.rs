@@ -1,8 +1,7 @@
 //! Raw command-line flags (clap derive). The library never sees these types:
 //! `config.rs` validates them into a [`crate::cli::config::ScanConfig`].
 
-use crate::report::Format;
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
 const EXAMPLES: &str = "\
@@ -69,6 +68,43 @@ pub enum ConfigCommand {
     },
 }
 
+/// `--format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    Human,
+    Json,
+    Jsonl,
+    Sarif,
+}
+
+impl From<FormatArg> for crate::report::Format {
+    fn from(f: FormatArg) -> Self {
+        use crate::report::Format;
+        match f {
+            FormatArg::Human => Format::Human,
+            FormatArg::Json => Format::Json,
+            FormatArg::Jsonl => Format::Jsonl,
+            FormatArg::Sarif => Format::Sarif,
+        }
+    }
+}
+
+/// `--hook`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum HookArg {
+    PreCommit,
+    PrePush,
+}
+
+impl From<HookArg> for crate::hook::HookKind {
+    fn from(h: HookArg) -> Self {
+        match h {
+            HookArg::PreCommit => crate::hook::HookKind::PreCommit,
+            HookArg::PrePush => crate::hook::HookKind::PrePush,
+        }
+    }
+}
+
 /// `leakhound hook ...`.
 #[derive(Debug, Subcommand)]
 pub enum HookCommand {
@@ -76,7 +112,7 @@ pub enum HookCommand {
     Install {
         /// Which hook.
         #[arg(long, value_enum, default_value = "pre-commit")]
-        hook: crate::hook::HookKind,
+        hook: HookArg,
         /// Replace an existing hook that leakhound did not write.
         #[arg(long)]
         force: bool,
@@ -88,7 +124,7 @@ pub enum HookCommand {
     Uninstall {
         /// Which hook.
         #[arg(long, value_enum, default_value = "pre-commit")]
-        hook: crate::hook::HookKind,
+        hook: HookArg,
         /// Repository (default: the current directory).
         #[arg(long, default_value = ".")]
         repo: PathBuf,
@@ -100,7 +136,7 @@ pub enum HookCommand {
 pub struct CommonArgs {
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value = "human")]
-    pub format: Format,
+    pub format: FormatArg,
     /// Write the report to FILE instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -108,7 +144,7 @@ pub struct CommonArgs {
     #[arg(long)]
     pub show_secrets: bool,
     /// Skip files and blobs larger than this many bytes (reported as skipped).
-    #[arg(long, value_name = "BYTES", default_value_t = crate::pipeline::DEFAULT_MAX_FILE_SIZE)]
+    #[arg(long, value_name = "BYTES", default_value_t = crate::scan::policy::DEFAULT_MAX_FILE_SIZE)]
     pub max_file_size: u64,
     /// Worker threads (default: number of CPUs).
     #[arg(long, short = 'j', value_name = "N")]

@@ -1,10 +1,11 @@
 //! Validated scan configuration, built from flags and `leakhound.toml`.
 
 use super::args::{CommonArgs, GitArgs, ScanArgs, StagedArgs};
-use crate::pipeline::BlobOptions;
+use crate::compat::gitleaks::ignore::parse_gitleaksignore;
 use crate::report::Format;
 use crate::rules::RuleSet;
-use crate::suppress::{Baseline, Suppression, parse_gitleaksignore};
+use crate::scan::{Policy, ScanOptions};
+use crate::suppress::{Baseline, Suppression};
 use anyhow::{Context, Result, bail};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -87,12 +88,13 @@ pub struct OutputConfig {
     pub quiet: bool,
     pub verbose: bool,
     pub threads: usize,
-    pub blob: BlobOptions,
+    /// What the scanner reports (size policy, raw secrets, public keys).
+    pub scan: ScanOptions,
     /// SARIF: describe every rule (`--sarif-all-rules`).
     pub sarif_all_rules: bool,
     /// SARIF: `runAutomationDetails.id` (`--sarif-category`).
     pub sarif_category: Option<String>,
-    /// What `app::finish` suppresses. `from_args` gives inline markers only (none
+    /// What the report suppresses. `from_args` gives inline markers only (none
     /// with `--no-filters`); [`load_settings`] adds the config file and baseline.
     pub suppress: Arc<Suppression>,
 }
@@ -109,7 +111,7 @@ impl OutputConfig {
             bail!("--max-file-size must be at least 1 byte");
         }
         Ok(OutputConfig {
-            format: a.format,
+            format: a.format.into(),
             output: a.output.clone(),
             show_secrets: a.show_secrets,
             exit_code: a.exit_code,
@@ -123,8 +125,10 @@ impl OutputConfig {
             } else {
                 Suppression::inline_only()
             }),
-            blob: BlobOptions {
-                max_file_size: a.max_file_size,
+            scan: ScanOptions {
+                policy: Policy {
+                    max_file_size: a.max_file_size,
+                },
                 show_secrets: a.show_secrets,
                 include_public: a.include_public,
             },

@@ -40,10 +40,14 @@ pub struct Extend {
     pub disable: Vec<String>,
 }
 
-/// `[allow]`: the global allowlist, and `[[allow.rule]]` lists for single rules.
+/// `[allow]`, the global allowlist, and each `[[allow.rule]]` list for one rule
+/// (one shape: a rule list has an `id` and no nested lists; `resolve` checks).
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct AllowConfig {
+    /// `[[allow.rule]]` only: the rule the list is for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     #[serde(default)]
     pub paths: Vec<String>,
     #[serde(default)]
@@ -57,27 +61,9 @@ pub struct AllowConfig {
     /// Why these are allowed (kept for reviewers; not used for matching).
     #[serde(default)]
     pub reason: String,
-    #[serde(default, rename = "rule")]
-    pub rules: Vec<RuleAllowConfig>,
-}
-
-/// `[[allow.rule]]`.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct RuleAllowConfig {
-    pub id: String,
-    #[serde(default)]
-    pub paths: Vec<String>,
-    #[serde(default)]
-    pub path_regexes: Vec<String>,
-    #[serde(default)]
-    pub regexes: Vec<String>,
-    #[serde(default)]
-    pub stopwords: Vec<String>,
-    #[serde(default)]
-    pub commits: Vec<String>,
-    #[serde(default)]
-    pub reason: String,
+    /// `[allow]` only: the `[[allow.rule]]` lists.
+    #[serde(default, rename = "rule", skip_serializing_if = "Vec::is_empty")]
+    pub rules: Vec<AllowConfig>,
 }
 
 impl AllowConfig {
@@ -97,18 +83,6 @@ impl AllowConfig {
             && self.regexes.is_empty()
             && self.stopwords.is_empty()
             && self.commits.is_empty()
-    }
-}
-
-impl RuleAllowConfig {
-    fn spec(&self) -> AllowSpec {
-        AllowSpec {
-            paths: self.paths.clone(),
-            path_regexes: self.path_regexes.clone(),
-            regexes: self.regexes.clone(),
-            stopwords: self.stopwords.clone(),
-            commits: self.commits.clone(),
-        }
     }
 }
 
@@ -305,6 +279,13 @@ impl LoadedConfig {
                 r.def.severity = *s;
             }
         }
+        if c.allow.id.is_some() {
+            return Err(self.error(
+                line_of(&self.text, "[allow]"),
+                "allow.id",
+                "`id` names the rule of an `[[allow.rule]]` list, not the global `[allow]`",
+            ));
+        }
         let global = if c.allow.is_empty() {
             None
         } else {
@@ -318,11 +299,25 @@ impl LoadedConfig {
         };
         let mut per_rule = Vec::new();
         for a in &c.allow.rules {
-            if !known(&a.id) {
+            let Some(id) = &a.id else {
                 return Err(self.error(
-                    line_of_value(&self.text, &a.id),
+                    line_of(&self.text, "[[allow.rule]]"),
                     "allow.rule.id",
-                    format!("no rule with id `{}`", a.id),
+                    "every `[[allow.rule]]` needs the `id` of the rule it allows",
+                ));
+            };
+            if !a.rules.is_empty() {
+                return Err(self.error(
+                    line_of(&self.text, "[[allow.rule.rule]]"),
+                    "allow.rule.rule",
+                    "`[[allow.rule]]` lists do not nest",
+                ));
+            }
+            if !known(id) {
+                return Err(self.error(
+                    line_of_value(&self.text, id),
+                    "allow.rule.id",
+                    format!("no rule with id `{id}`"),
                 ));
             }
             let list = Allowlist::compile(&a.spec()).map_err(|e| {
@@ -332,7 +327,7 @@ impl LoadedConfig {
                     format!("{:?}: {}", e.value, e.message),
                 )
             })?;
-            per_rule.push((a.id.clone(), list));
+            per_rule.push((id.clone(), list));
         }
         Ok(Resolved {
             rules,

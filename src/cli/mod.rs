@@ -3,4 +3,3 @@
 pub mod args;
 pub mod config;
 pub mod config_file;
-pub mod gitleaks_import;

@@ -116,11 +116,23 @@ impl Matcher {
             if rule.applies_to(path) {
                 let clock = self.profile.as_ref().map(|_| std::time::Instant::now());
                 let covered: usize = windows.iter().map(|&(s, e)| e - s).sum();
-                let whole = if rule.keyword_in_match {
+                let whole = if rule.anchor_before.is_some() {
+                    false
+                } else if rule.keyword_in_match {
                     covered * SPARSE_WINDOW_RATIO >= data.len()
                 } else {
                     data.len() <= WHOLE_BLOB_LIMIT
                 };
+                if rule.anchor_before.is_some() {
+                    let mut windows = windows;
+                    self.run_anchored(ri, rule, data, &mut windows, &mut hits);
+                    windows.clear();
+                    self.windows[ri] = windows;
+                    if let (Some(p), Some(t)) = (self.profile.as_mut(), clock) {
+                        p[ri] += t.elapsed();
+                    }
+                    continue;
+                }
                 if whole {
                     self.run_rule(ri, rule, data, 0, data.len(), &mut hits);
                 } else {
@@ -153,17 +165,96 @@ impl Matcher {
                     self.candidate[r] = true;
                     self.touched.push(ri);
                 }
-                let w = rules.rules[r].window;
-                let s = m.end.saturating_sub(w);
-                let e = (m.end + w).min(data.len());
+                // Anchored rules collect the match starts to try, as inclusive
+                // ranges; the others the windows to search.
+                let (s, e) = match rules.rules[r].anchor_before {
+                    Some(before) => {
+                        let start = m.end - rules.keyword_len[m.pattern as usize];
+                        (start.saturating_sub(before), start)
+                    }
+                    None => {
+                        let w = rules.rules[r].window;
+                        (m.end.saturating_sub(w), (m.end + w).min(data.len()))
+                    }
+                };
                 let list = &mut self.windows[r];
                 match list.last_mut() {
-                    Some(last) if s <= last.1 => last.1 = last.1.max(e),
+                    Some(last) if s <= last.1 && s >= last.0 => last.1 = last.1.max(e),
                     _ => list.push((s, e)),
                 }
             }
         }
         self.keyword_hits = found;
+    }
+
+    /// Run an anchored rule: an anchored search at every candidate start, in
+    /// order, skipping starts inside the last match. Every match starts at a
+    /// candidate (the keyword proof), and a match anchored at a start the
+    /// unanchored search would pass over cannot exist, so this finds exactly
+    /// the matches one unanchored pass over the blob would.
+    fn run_anchored(
+        &mut self,
+        ri: usize,
+        rule: &CompiledRule,
+        data: &[u8],
+        starts: &mut [(usize, usize)],
+        hits: &mut Vec<Hit>,
+    ) {
+        let Some(compiled) = rule.regex() else { return };
+        if !starts.is_sorted() {
+            starts.sort_unstable();
+        }
+        let regex = &compiled.regex;
+        if compiled.on_lowercase {
+            self.make_lowercase(data);
+        }
+        let haystack: &[u8] = if compiled.on_lowercase {
+            &self.lowercase
+        } else {
+            data
+        };
+        let cache = self.caches[ri].get_or_insert_with(|| regex.create_cache());
+        let caps = self.captures[ri].get_or_insert_with(|| regex.create_captures());
+        // Starts below `next` were tried already or lie inside a match.
+        let mut next = 0;
+        for &(s, e) in starts.iter() {
+            let mut p = s.max(next);
+            while p <= e && p < haystack.len() {
+                let input = Input::new(haystack)
+                    .range(p..)
+                    .anchored(regex_automata::Anchored::Yes);
+                regex.search_captures_with(cache, &input, caps);
+                let Some(m) = caps.get_match() else {
+                    p += 1;
+                    next = p;
+                    continue;
+                };
+                if let Some(span) = caps.get_group(rule.secret_group)
+                    && secret_passes(rule, &data[span.start..span.end])
+                {
+                    hits.push(Hit {
+                        rule: ri as u32,
+                        start: m.start(),
+                        end: m.end(),
+                        secret_start: span.start,
+                        secret_end: span.end,
+                    });
+                }
+                next = m.end().max(m.start() + 1);
+                p = next;
+            }
+        }
+    }
+
+    /// Fill [`Self::lowercase`] with `data` lower-cased, once per scan, for
+    /// rules whose regex runs in lower-case form.
+    fn make_lowercase(&mut self, data: &[u8]) {
+        if !self.lowercase_ready {
+            self.lowercase.clear();
+            self.lowercase
+                .extend(data.iter().map(u8::to_ascii_lowercase));
+            self.lowercase_ready = true;
+        }
     }
 
     fn run_rule(
@@ -177,13 +268,10 @@ impl Matcher {
     ) {
         let Some(compiled) = rule.regex() else { return };
         let regex = &compiled.regex;
+        if compiled.on_lowercase {
+            self.make_lowercase(data);
+        }
         let haystack: &[u8] = if compiled.on_lowercase {
-            if !self.lowercase_ready {
-                self.lowercase.clear();
-                self.lowercase
-                    .extend(data.iter().map(u8::to_ascii_lowercase));
-                self.lowercase_ready = true;
-            }
             &self.lowercase
         } else {
             data
@@ -315,5 +403,60 @@ mod tests {
         assert!(far.len() > WHOLE_BLOB_LIMIT);
         let hits = m.scan(far.as_bytes(), None);
         assert_eq!(ids(&m, &hits), ["github-pat-classic"]);
+    }
+
+    /// Anchored searches at the candidate starts find exactly what one
+    /// unanchored pass over the blob finds, for every shipped rule that runs
+    /// anchored, on a text made of every rule's examples.
+    #[test]
+    fn anchored_rules_find_what_a_full_pass_finds() {
+        let rules = Arc::new(RuleSet::shipped().unwrap());
+        let mut generator = Generator::new(11);
+        let mut text = String::new();
+        for (i, r) in rules.rules.iter().enumerate() {
+            for ex in r.def.examples.iter().chain(&r.def.negatives) {
+                text.push_str(&generator.expand(ex).unwrap());
+                text.push_str(if i % 3 == 0 { " " } else { "\n" });
+            }
+        }
+        let data = text.as_bytes();
+        let lower = data.to_ascii_lowercase();
+        let mut m = Matcher::new(Arc::clone(&rules));
+        m.include_public = true;
+        let hits = m.scan_unresolved(data, None);
+        let mut anchored = 0;
+        for (ri, rule) in rules.rules.iter().enumerate() {
+            if rule.anchor_before.is_none() || !rule.def.paths.is_empty() {
+                continue;
+            }
+            anchored += 1;
+            let compiled = rule.regex().unwrap();
+            let hay: &[u8] = if compiled.on_lowercase { &lower } else { data };
+            let mut caps = compiled.regex.create_captures();
+            let mut want = Vec::new();
+            let mut at = 0;
+            while at <= hay.len() {
+                compiled
+                    .regex
+                    .captures(Input::new(hay).range(at..), &mut caps);
+                let Some(found) = caps.get_match() else { break };
+                let span = caps.get_group(rule.secret_group).unwrap();
+                if secret_passes(rule, &data[span.start..span.end]) {
+                    want.push((found.start(), found.end()));
+                }
+                at = found.end().max(found.start() + 1);
+            }
+            let mut got: Vec<(usize, usize)> = hits
+                .iter()
+                .filter(|h| h.rule as usize == ri)
+                .map(|h| (h.start, h.end))
+                .collect();
+            got.sort_unstable();
+            assert_eq!(got, want, "rule {}", rule.def.id);
+        }
+        assert!(
+            anchored * 2 > rules.rules.len(),
+            "{anchored} anchored rules"
+        );
     }
 }

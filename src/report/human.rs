@@ -2,8 +2,8 @@
 
 use super::Report;
 use crate::origin::short;
-use crate::pipeline::SkipKind;
 use crate::rules::Severity;
+use crate::skip::SkipKind;
 use std::collections::BTreeMap;
 use std::io::Write;
 
@@ -94,12 +94,11 @@ pub fn write(r: &Report<'_>, out: &mut dyn Write, color: bool) -> std::io::Resul
             if let Some(c) = &o.commit {
                 writeln!(
                     out,
-                    "            commit {} by {} <{}> on {}: {}",
+                    "            commit {} by {} <{}> on {}",
                     short(&c.id),
                     c.author_name,
                     c.author_email,
-                    c.date,
-                    c.summary
+                    c.date
                 )?;
             }
             if let Some(orig) = &o.original {

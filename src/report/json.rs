@@ -2,7 +2,8 @@
 
 use super::{Report, Suppressed};
 use crate::finding::{Finding, Occurrence};
-use crate::pipeline::{Skip, SkipCount, SkipKind};
+use crate::scan::stats::SkipCount;
+use crate::skip::{Skip, SkipKind};
 use serde::Serialize;
 use std::collections::BTreeMap;
 

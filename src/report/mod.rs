@@ -6,12 +6,11 @@ pub mod json;
 pub mod sarif;
 
 use crate::finding::Finding;
-use crate::pipeline::StatsSnapshot;
 use crate::rules::RuleSet;
-use serde::Serialize;
+use crate::scan::StatsSnapshot;
 
 /// Output format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     Human,
     Json,
@@ -19,13 +18,7 @@ pub enum Format {
     Sarif,
 }
 
-/// How many findings were suppressed, by mechanism.
-#[derive(Debug, Clone, Copy, Default, Serialize)]
-pub struct Suppressed {
-    pub inline: u64,
-    pub allowlist: u64,
-    pub baseline: u64,
-}
+pub use crate::suppress::Suppressed;
 
 /// Everything a reporter needs.
 pub struct Report<'a> {

@@ -769,6 +769,7 @@ mod tests {
                         preview: "x".into(),
                         blob_id: None,
                         commit: None,
+                        tag: None,
                         original: None,
                         note: None,
                         inline_allowed: false,
@@ -797,7 +798,7 @@ mod tests {
     #[test]
     fn result_and_size_limits_keep_the_most_severe_deterministically() {
         let rules = crate::rules::RuleSet::shipped().unwrap();
-        let stats = crate::pipeline::StatsSnapshot::default();
+        let stats = crate::scan::StatsSnapshot::default();
         let f = findings(12);
         let r = Report {
             findings: &f,

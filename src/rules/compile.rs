@@ -2,6 +2,7 @@
 //! every keyword, and one regex per rule.
 
 use super::casefold;
+use super::keyword_proof;
 use super::load::SourcedRule;
 use super::specificity::{Specificity, secret_prefix_len};
 use super::syntax::RuleDef;
@@ -14,6 +15,13 @@ use std::sync::OnceLock;
 
 /// Largest compiled regex a rule may have: bounds memory and build time.
 const REGEX_SIZE_LIMIT: usize = 8 * 1024 * 1024;
+/// Most memory one rule's lazy DFA may build up per worker before it is
+/// cleared and rebuilt. The default (2 MiB) makes the big generic patterns
+/// (alternations of secret names before a bounded repetition) thrash on dense
+/// input until the regex engine gives up on the DFA and falls back to a much
+/// slower NFA search: `generic-api-key` over a scanner's own test fixtures ran
+/// 5x slower. Caches grow only as states are built; small patterns stay small.
+const REGEX_CACHE_CAPACITY: usize = 16 * 1024 * 1024;
 /// Window radius used around keyword hits when a regex's longest match is unbounded.
 pub const UNBOUNDED_MATCH_WINDOW: usize = 64 * 1024;
 
@@ -48,12 +56,21 @@ pub struct CompiledRule {
     /// whose keyword is only context (`ABLY_KEY=` before a keyless token) run over
     /// whole blobs up to [`WHOLE_BLOB_LIMIT`].
     pub keyword_in_match: bool,
+    /// Every match starts at most this many bytes before a keyword hit, so the
+    /// matcher tries anchored searches at the positions in
+    /// `[hit start - anchor_before, hit start]` instead of searching windows.
+    /// Set when the keyword proof bounds the offset by [`MAX_ANCHORED_STARTS`].
+    pub anchor_before: Option<usize>,
     /// Rank in the overlap order: which rule's hit survives when two overlap.
     pub specificity: Specificity,
     /// Indices (into [`RuleSet::rules`]) of the rules this one names in
     /// `overlaps`, sorted; filled in by [`RuleSet::from_compiled`].
     pub declared_overlaps: Vec<u32>,
 }
+
+/// Most anchored searches per keyword hit: past this, a window search (one
+/// unanchored pass over the window) is cheaper than trying every start.
+pub const MAX_ANCHORED_STARTS: usize = 8;
 
 /// Blobs up to this size run rules whose keyword need not be inside the match over
 /// the whole blob; larger ones only around keyword hits.
@@ -87,6 +104,8 @@ pub struct RuleSet {
     pub keywords: Keywords,
     /// Keyword pattern index -> rules that keyword can start.
     pub keyword_rules: Vec<Vec<u32>>,
+    /// Keyword pattern index -> its length in bytes.
+    pub keyword_len: Vec<usize>,
 }
 
 fn err(r: &SourcedRule, message: impl Into<String>) -> RuleError {
@@ -125,6 +144,7 @@ fn meta_builder() -> meta::Builder {
     .configure(
         meta::Config::new()
             .nfa_size_limit(Some(REGEX_SIZE_LIMIT))
+            .hybrid_cache_capacity(REGEX_CACHE_CAPACITY)
             .utf8_empty(false),
     );
     b
@@ -176,7 +196,7 @@ fn pattern_shape(pattern: &str, keywords: &[String]) -> Result<Shape, String> {
     Ok(Shape {
         secret_group: secret_group_index(&hir),
         max_len: hir.properties().maximum_len(),
-        keyword_in_match: always_contains(&hir, &keywords),
+        proof: keyword_proof::prove(&hir, &keywords),
         prefix_len: secret_prefix_len(&hir),
     })
 }
@@ -185,75 +205,8 @@ fn pattern_shape(pattern: &str, keywords: &[String]) -> Result<Shape, String> {
 struct Shape {
     secret_group: Option<usize>,
     max_len: Option<usize>,
-    keyword_in_match: bool,
+    proof: Option<keyword_proof::Proof>,
     prefix_len: usize,
-}
-
-/// Whether every string `hir` matches contains one of `keywords` (lower case),
-/// compared ASCII case-insensitively. Sound, not complete: `false` only means the
-/// analysis could not prove it (a keyword split by a class, say).
-fn always_contains(hir: &regex_syntax::hir::Hir, keywords: &[Vec<u8>]) -> bool {
-    use regex_syntax::hir::HirKind;
-    let has_keyword = |run: &[u8]| {
-        keywords
-            .iter()
-            .any(|k| !k.is_empty() && run.windows(k.len()).any(|w| w == k.as_slice()))
-    };
-    match hir.kind() {
-        HirKind::Literal(lit) => has_keyword(&lit.0.to_ascii_lowercase()),
-        HirKind::Capture(c) => always_contains(&c.sub, keywords),
-        HirKind::Repetition(r) => r.min >= 1 && always_contains(&r.sub, keywords),
-        HirKind::Alternation(subs) => subs.iter().all(|s| always_contains(s, keywords)),
-        HirKind::Concat(subs) => {
-            // Runs of adjacent fixed bytes (literals, or one letter in either case)
-            // may spell a keyword across several HIR nodes.
-            let mut run: Vec<u8> = Vec::new();
-            for sub in subs {
-                if let Some(bytes) = fixed_bytes(sub) {
-                    run.extend(bytes);
-                    if has_keyword(&run) {
-                        return true;
-                    }
-                    continue;
-                }
-                run.clear();
-                if always_contains(sub, keywords) {
-                    return true;
-                }
-            }
-            false
-        }
-        _ => false,
-    }
-}
-
-/// The lower-case bytes `hir` always matches, if it is a literal or a class of
-/// one ASCII letter in both cases (what `(?i)` makes of a letter).
-fn fixed_bytes(hir: &regex_syntax::hir::Hir) -> Option<Vec<u8>> {
-    use regex_syntax::hir::{Class, HirKind};
-    match hir.kind() {
-        HirKind::Literal(lit) => Some(lit.0.to_ascii_lowercase()),
-        HirKind::Class(Class::Bytes(c)) => {
-            let mut bytes = c.ranges().iter().flat_map(|r| r.start()..=r.end());
-            let (a, b) = (bytes.next()?, bytes.next());
-            let single = match b {
-                None => true,
-                Some(b) => a.eq_ignore_ascii_case(&b) && a != b && bytes.next().is_none(),
-            };
-            single.then(|| vec![a.to_ascii_lowercase()])
-        }
-        HirKind::Class(Class::Unicode(c)) => {
-            let mut chars = c.ranges().iter().flat_map(|r| r.start()..=r.end());
-            let (a, b) = (chars.next()?, chars.next());
-            let single = a.is_ascii()
-                && match b {
-                    None => true,
-                    Some(b) => a.eq_ignore_ascii_case(&b) && a != b && chars.next().is_none(),
-                };
-            single.then(|| vec![(a as u8).to_ascii_lowercase()])
-        }
-        _ => None,
-    }
 }
 
 /// The capture index of the group named `secret` (the numbering regex-automata uses).
@@ -354,7 +307,11 @@ fn compile_rule(r: &SourcedRule) -> Result<CompiledRule, RuleError> {
             .collect(),
         allow_regexes,
         window,
-        keyword_in_match: shape.keyword_in_match,
+        keyword_in_match: shape.proof.is_some(),
+        anchor_before: shape
+            .proof
+            .and_then(|p| p.before)
+            .filter(|&b| b <= MAX_ANCHORED_STARTS),
         specificity: Specificity::new(def.public, def.is_generic(), shape.prefix_len),
         declared_overlaps: Vec::new(),
     })
@@ -407,6 +364,7 @@ impl RuleSet {
                 }
             }
         }
+        let keyword_len = patterns.iter().map(Vec::len).collect();
         let keywords = Keywords::new(&patterns).map_err(|e| RuleError {
             source_file: "<rules>".into(),
             rule: "*".into(),
@@ -416,6 +374,7 @@ impl RuleSet {
             rules,
             keywords,
             keyword_rules,
+            keyword_len,
         })
     }
 
@@ -467,7 +426,7 @@ mod tests {
     fn keyword_in_match_is_proved_only_where_the_regex_spells_a_keyword() {
         let shape = |re: &str, kws: &[&str]| {
             let kws: Vec<String> = kws.iter().map(|k| k.to_string()).collect();
-            pattern_shape(re, &kws).unwrap().keyword_in_match
+            pattern_shape(re, &kws).unwrap().proof.is_some()
         };
         assert!(shape(r"(?P<secret>ghp_[A-Za-z0-9]{36})", &["ghp_"]));
         assert!(shape(

@@ -9,9 +9,9 @@
 //! compares a scanner's JSON report with those labels.
 
 use super::RuleSet;
-use super::check::example_path;
 use super::generate::Generator;
 use crate::engine::Matcher;
+use crate::lint::example_path;
 use rand::{Rng, SeedableRng, rngs::SmallRng};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt::Write as _;

@@ -1,8 +1,11 @@
 //! Folder source: the `ignore` crate's parallel walker; each walker thread reads
-//! and scans the files it visits (as ripgrep does), with its own matcher and buffer.
+//! and scans the files it visits (as ripgrep does), with its own worker and buffer.
 
+use crate::artifact::FsFiles;
+use crate::blob::Blob;
 use crate::origin::Origin;
-use crate::pipeline::{ScanContext, SkipKind};
+use crate::scan::{Scanner, Sink, Worker};
+use crate::skip::SkipKind;
 use ignore::{WalkBuilder, WalkState};
 use std::fs::{File, Metadata};
 use std::io::Read;
@@ -17,8 +20,14 @@ pub struct WalkOptions {
     pub follow_symlinks: bool,
 }
 
-/// Scan every file under `roots`, reporting progress into `ctx`.
-pub fn scan_paths(ctx: &ScanContext, roots: &[std::path::PathBuf], opts: &WalkOptions) {
+/// Scan every file under `roots`, recording into `sink`.
+pub fn scan_paths(
+    scanner: &Scanner,
+    sink: &Sink,
+    roots: &[std::path::PathBuf],
+    opts: &WalkOptions,
+) {
+    let ctx = Ctx { scanner, sink };
     let Some(first) = roots.first() else { return };
     let mut builder = WalkBuilder::new(first);
     for r in &roots[1..] {
@@ -36,16 +45,23 @@ pub fn scan_paths(ctx: &ScanContext, roots: &[std::path::PathBuf], opts: &WalkOp
         .follow_links(opts.follow_symlinks)
         .filter_entry(|e| e.file_name() != ".git");
     builder.build_parallel().run(|| {
-        let mut matcher = ctx.matcher();
+        let mut worker = scanner.worker();
         let mut buf: Vec<u8> = Vec::new();
+        let ctx = &ctx;
         Box::new(move |entry| {
             match entry {
-                Ok(entry) => visit(ctx, &mut matcher, &mut buf, &entry, opts),
-                Err(err) => walk_error(ctx, &err),
+                Ok(entry) => visit(ctx, &mut worker, &mut buf, &entry, opts),
+                Err(err) => walk_error(ctx.sink, &err),
             }
             WalkState::Continue
         })
     });
+}
+
+/// What every walker thread shares.
+struct Ctx<'a> {
+    scanner: &'a Scanner,
+    sink: &'a Sink,
 }
 
 fn display(path: &Path) -> String {
@@ -56,8 +72,8 @@ fn display(path: &Path) -> String {
 }
 
 fn visit(
-    ctx: &ScanContext,
-    matcher: &mut crate::engine::Matcher,
+    ctx: &Ctx<'_>,
+    worker: &mut Worker,
     buf: &mut Vec<u8>,
     entry: &ignore::DirEntry,
     opts: &WalkOptions,
@@ -70,7 +86,7 @@ fn visit(
     if ft.is_symlink() {
         // Explicit roots that are links were resolved by the walker; links met inside are not followed.
         if !opts.follow_symlinks {
-            ctx.stats.skip(
+            ctx.sink.stats.skip(
                 display(path),
                 SkipKind::Symlink,
                 "symbolic link not followed (use --follow-symlinks)",
@@ -80,7 +96,7 @@ fn visit(
         return;
     }
     if !ft.is_file() {
-        ctx.stats.skip(
+        ctx.sink.stats.skip(
             display(path),
             SkipKind::NotRegular,
             non_regular_kind(&ft),
@@ -88,7 +104,7 @@ fn visit(
         );
         return;
     }
-    scan_file(ctx, matcher, buf, path);
+    scan_file(ctx, worker, buf, path);
 }
 
 fn non_regular_kind(ft: &std::fs::FileType) -> &'static str {
@@ -104,12 +120,9 @@ fn non_regular_kind(ft: &std::fs::FileType) -> &'static str {
 }
 
 /// Read and scan one regular file; `buf` is the worker's reusable buffer.
-pub fn scan_file(
-    ctx: &ScanContext,
-    matcher: &mut crate::engine::Matcher,
-    buf: &mut Vec<u8>,
-    path: &Path,
-) {
+fn scan_file(ctx: &Ctx<'_>, worker: &mut Worker, buf: &mut Vec<u8>, path: &Path) {
+    let stats = &ctx.sink.stats;
+    let max = ctx.scanner.options().policy.max_file_size;
     let shown = display(path);
     // O_NONBLOCK: if the path was swapped for a FIFO after the walk looked at it,
     // opening must not block; the fstat below then rejects it.
@@ -119,14 +132,14 @@ pub fn scan_file(
         .open(path);
     let file = match file {
         Ok(f) => f,
-        Err(e) => return unreadable(ctx, shown, &e),
+        Err(e) => return unreadable(ctx.sink, shown, &e),
     };
     let meta = match file.metadata() {
         Ok(m) => m,
-        Err(e) => return unreadable(ctx, shown, &e),
+        Err(e) => return unreadable(ctx.sink, shown, &e),
     };
     if !meta.file_type().is_file() {
-        ctx.stats.skip(
+        stats.skip(
             shown,
             SkipKind::NotRegular,
             non_regular_kind(&meta.file_type()),
@@ -134,19 +147,20 @@ pub fn scan_file(
         );
         return;
     }
-    if meta.len() > ctx.options.max_file_size {
-        ctx.stats.skip(
-            shown,
-            SkipKind::TooLarge,
-            format!("{} bytes over the --max-file-size limit", meta.len()),
-            meta.len(),
-        );
+    if let Some(skip) = ctx.scanner.options().policy.too_large(&shown, meta.len()) {
+        stats.record(skip);
         return;
     }
-    if let Err(e) = read_into(file, &meta, ctx.options.max_file_size, buf) {
-        return unreadable(ctx, shown, &e);
+    if let Err(e) = read_into(file, &meta, max, buf) {
+        return unreadable(ctx.sink, shown, &e);
     }
-    ctx.scan_blob(matcher, buf, &Origin::File { path: shown });
+    let outcome = ctx.scanner.scan(
+        worker,
+        &Blob::new(buf),
+        &Origin::File { path: shown },
+        &FsFiles,
+    );
+    ctx.sink.record(outcome);
 }
 
 fn read_into(file: File, meta: &Metadata, limit: u64, buf: &mut Vec<u8>) -> std::io::Result<()> {
@@ -157,18 +171,17 @@ fn read_into(file: File, meta: &Metadata, limit: u64, buf: &mut Vec<u8>) -> std:
     Ok(())
 }
 
-fn unreadable(ctx: &ScanContext, path: String, e: &std::io::Error) {
+fn unreadable(sink: &Sink, path: String, e: &std::io::Error) {
+    let stats = &sink.stats;
     // A link that loops or points nowhere is a property of the tree, not lost content.
     if e.raw_os_error() == Some(libc::ELOOP) {
-        ctx.stats
-            .skip(path, SkipKind::SymlinkLoop, "symbolic link loop", 0);
+        stats.skip(path, SkipKind::SymlinkLoop, "symbolic link loop", 0);
         return;
     }
     if e.kind() == std::io::ErrorKind::NotFound
         && std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink())
     {
-        ctx.stats
-            .skip(path, SkipKind::Symlink, "broken symbolic link", 0);
+        stats.skip(path, SkipKind::Symlink, "broken symbolic link", 0);
         return;
     }
     let detail = match e.kind() {
@@ -176,10 +189,11 @@ fn unreadable(ctx: &ScanContext, path: String, e: &std::io::Error) {
         std::io::ErrorKind::NotFound => "vanished during the scan".to_string(),
         _ => format!("cannot read: {e}"),
     };
-    ctx.stats.skip(path, SkipKind::Unreadable, detail, 0);
+    stats.skip(path, SkipKind::Unreadable, detail, 0);
 }
 
-fn walk_error(ctx: &ScanContext, err: &ignore::Error) {
+fn walk_error(sink: &Sink, err: &ignore::Error) {
+    let stats = &sink.stats;
     let mut inner = err;
     let mut path = None;
     loop {
@@ -192,7 +206,7 @@ fn walk_error(ctx: &ScanContext, err: &ignore::Error) {
                 inner = err
             }
             ignore::Error::Loop { child, .. } => {
-                ctx.stats.skip(
+                stats.skip(
                     display(child),
                     SkipKind::SymlinkLoop,
                     "symbolic link loop",
@@ -203,15 +217,14 @@ fn walk_error(ctx: &ScanContext, err: &ignore::Error) {
             ignore::Error::Io(io) => {
                 let p = path.unwrap_or_else(|| "<walk>".into());
                 if io.kind() == std::io::ErrorKind::NotFound && p == "<walk>" {
-                    ctx.stats
-                        .skip(p, SkipKind::Unreadable, "path does not exist", 0);
+                    stats.skip(p, SkipKind::Unreadable, "path does not exist", 0);
                 } else {
-                    unreadable(ctx, p, io);
+                    unreadable(sink, p, io);
                 }
                 return;
             }
             other => {
-                ctx.stats.skip(
+                stats.skip(
                     path.unwrap_or_else(|| "<walk>".into()),
                     SkipKind::Unreadable,
                     other.to_string(),

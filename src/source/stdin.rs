@@ -1,23 +1,26 @@
 //! Standard input as one blob.
 
+use crate::artifact::NoFiles;
+use crate::blob::Blob;
 use crate::origin::Origin;
-use crate::pipeline::{ScanContext, SkipKind};
+use crate::scan::{Scanner, Sink};
+use crate::skip::SkipKind;
 use std::io::Read;
 
 /// Read all of stdin (up to the size limit) and scan it.
-pub fn scan_stdin(ctx: &ScanContext) {
+pub fn scan_stdin(scanner: &Scanner, sink: &Sink) {
     let mut data = Vec::new();
-    let limit = ctx.options.max_file_size;
+    let limit = scanner.options().policy.max_file_size;
     match std::io::stdin()
         .lock()
         .take(limit + 1)
         .read_to_end(&mut data)
     {
         Ok(_) => {
-            let mut m = ctx.matcher();
-            ctx.scan_blob(&mut m, &data, &Origin::Stdin);
+            let mut w = scanner.worker();
+            sink.record(scanner.scan(&mut w, &Blob::new(&data), &Origin::Stdin, &NoFiles));
         }
-        Err(e) => ctx.stats.skip(
+        Err(e) => sink.stats.skip(
             "<stdin>",
             SkipKind::Unreadable,
             format!("cannot read standard input: {e}"),

@@ -7,8 +7,9 @@ use super::objects::{Hits, Job, id_bytes, run_workers};
 use super::{commit_meta, lossy, open_repo};
 use crate::blob::BlobId;
 use crate::finding::Detection;
-use crate::origin::{CommitMeta, Origin};
-use crate::pipeline::{ScanContext, SkipKind};
+use crate::origin::{CommitMeta, Origin, TagMeta};
+use crate::scan::{Scanner, Sink};
+use crate::skip::SkipKind;
 use anyhow::{Context, Result};
 use gix::bstr::{BStr, BString};
 use gix::hash::ObjectId;
@@ -24,6 +25,9 @@ const TREE_CACHE_BYTES: usize = 64 * 1024 * 1024;
 /// Commit messages longer than this are scanned only up to it: messages are
 /// prose, and a multi-megabyte one is generated data, not a pasted key.
 const MAX_MESSAGE_BYTES: usize = 1024 * 1024;
+/// Tags of tags followed from one ref: real repositories have one level; a
+/// long chain is crafted, and each link is still scanned once.
+const MAX_TAG_CHAIN: usize = 16;
 
 /// What part of the history to scan.
 #[derive(Debug, Clone, Default)]
@@ -75,15 +79,20 @@ struct Seen {
 }
 
 /// Scan the history of the repository at `path`.
-pub fn scan_history(ctx: &ScanContext, path: &Path, opts: &HistoryOptions) -> Result<()> {
+pub fn scan_history(
+    scanner: &Scanner,
+    sink: &Sink,
+    path: &Path,
+    opts: &HistoryOptions,
+) -> Result<()> {
     let mut repo = open_repo(path)?;
     repo.object_cache_size_if_unset(TREE_CACHE_BYTES);
     if repo.is_shallow().unwrap_or(false) {
-        ctx.stats.note(
+        sink.stats.note(
             "shallow clone: history is partial; commits before the shallow boundary were not scanned",
         );
     }
-    let tips = tips(ctx, &repo, &opts.branches)?;
+    let tips = tips(sink, &repo, &opts.branches)?;
     let hidden: Vec<ObjectId> = match &opts.since {
         Some(spec) => vec![resolve_commit(&repo, spec, "--since")?],
         None => Vec::new(),
@@ -91,26 +100,94 @@ pub fn scan_history(ctx: &ScanContext, path: &Path, opts: &HistoryOptions) -> Re
     let mut seen = Seen::default();
     if !hidden.is_empty() {
         // Blobs already in the excluded history are known, not new: mark them seen.
-        let old = walk(ctx, &repo, hidden.clone(), Vec::new(), None);
+        let old = walk(sink, &repo, hidden.clone(), Vec::new(), None);
         for info in &topo_oldest_first(old) {
-            enumerate_commit(ctx, &repo, &mut seen, info, None);
+            enumerate_commit(sink, &repo, &mut seen, info, None);
         }
     }
-    let commits = topo_oldest_first(walk(ctx, &repo, tips, hidden, opts.max_commits));
+    let commits = topo_oldest_first(walk(sink, &repo, tips, hidden, opts.max_commits));
+    let tags = if opts.branches.is_empty() && opts.since.is_none() {
+        tag_messages(sink, &repo)
+    } else {
+        Vec::new()
+    };
     let sync = repo.clone().into_sync();
-    let (_, hits) = run_workers(ctx, &sync, opts.threads, |tx| {
+    let (_, hits) = run_workers(scanner, sink, &sync, opts.threads, |tx| {
+        for (data, tag) in tags {
+            let origin = Origin::TagMessage { tag: Arc::new(tag) };
+            if tx.send(Job::Text { data, origin }).is_err() {
+                return;
+            }
+        }
         for info in &commits {
-            if !enumerate_commit(ctx, &repo, &mut seen, info, Some(tx)) {
+            if !enumerate_commit(sink, &repo, &mut seen, info, Some(tx)) {
                 break;
             }
         }
     });
-    fan_out(ctx, hits, &seen);
+    fan_out(sink, hits, &seen);
     Ok(())
 }
 
+/// The message and provenance of every annotated tag a ref points at
+/// (following tags of tags), each tag object once.
+fn tag_messages(sink: &Sink, repo: &gix::Repository) -> Vec<(Vec<u8>, TagMeta)> {
+    let mut out = Vec::new();
+    let mut done = HashSet::new();
+    let Ok(refs) = repo.references() else {
+        return out;
+    };
+    let Ok(all) = refs.tags() else { return out };
+    for r in all.flatten() {
+        let mut id = r.id().detach();
+        let name = r.name().shorten().to_string();
+        // A tag may point at another tag: follow the chain, boundedly.
+        for _ in 0..MAX_TAG_CHAIN {
+            if !done.insert(id) {
+                break;
+            }
+            let mut buf = Vec::new();
+            let Ok(data) = repo.objects.find(&id, &mut buf) else {
+                break;
+            };
+            if data.kind != gix::objs::Kind::Tag {
+                break;
+            }
+            let tag = match gix::objs::TagRef::from_bytes(data.data, repo.object_hash()) {
+                Ok(t) => t,
+                Err(e) => {
+                    sink.stats.skip(
+                        format!("tag {name}"),
+                        SkipKind::CorruptObject,
+                        format!("tag object {id} cannot be read: {e}"),
+                        0,
+                    );
+                    break;
+                }
+            };
+            let (tagger_name, tagger_email, date, timestamp) =
+                super::signature(tag.tagger().ok().flatten());
+            let message = tag.message[..tag.message.len().min(MAX_MESSAGE_BYTES)].to_vec();
+            let target = tag.target();
+            out.push((
+                message,
+                TagMeta {
+                    id: id.to_string(),
+                    name: name.clone(),
+                    tagger_name,
+                    tagger_email,
+                    date,
+                    timestamp,
+                },
+            ));
+            id = target;
+        }
+    }
+    out
+}
+
 /// Add every blob's detections, and a copy for each further place it was seen.
-fn fan_out(ctx: &ScanContext, hits: Hits, seen: &Seen) {
+fn fan_out(sink: &Sink, hits: Hits, seen: &Seen) {
     for (blob, dets) in hits {
         if let Some(more) = seen.extras.get(&blob) {
             for (pid, commit) in more {
@@ -128,16 +205,16 @@ fn fan_out(ctx: &ScanContext, hits: Hits, seen: &Seen) {
                         d
                     })
                     .collect();
-                ctx.collector.add(copies);
+                sink.collector.add(copies);
             }
         }
-        ctx.collector.add(dets);
+        sink.collector.add(dets);
     }
 }
 
 /// The commits to start from: the given revisions, or every ref (branches,
 /// remote branches, tags peeled through annotated tags, stash, notes) and HEAD.
-fn tips(ctx: &ScanContext, repo: &gix::Repository, branches: &[String]) -> Result<Vec<ObjectId>> {
+fn tips(sink: &Sink, repo: &gix::Repository, branches: &[String]) -> Result<Vec<ObjectId>> {
     let mut out = Vec::new();
     if !branches.is_empty() {
         for b in branches {
@@ -153,7 +230,7 @@ fn tips(ctx: &ScanContext, repo: &gix::Repository, branches: &[String]) -> Resul
         let r = match r {
             Ok(r) => r,
             Err(e) => {
-                ctx.stats.skip(
+                sink.stats.skip(
                     "<refs>",
                     SkipKind::CorruptObject,
                     format!("unreadable reference: {e}"),
@@ -166,7 +243,7 @@ fn tips(ctx: &ScanContext, repo: &gix::Repository, branches: &[String]) -> Resul
         let id = match r.into_fully_peeled_id() {
             Ok(id) => id.detach(),
             Err(e) => {
-                ctx.stats.skip(
+                sink.stats.skip(
                     name,
                     SkipKind::CorruptObject,
                     format!("reference cannot be resolved: {e}"),
@@ -177,11 +254,11 @@ fn tips(ctx: &ScanContext, repo: &gix::Repository, branches: &[String]) -> Resul
         };
         match repo.find_header(id) {
             Ok(h) if h.kind() == gix::objs::Kind::Commit => out.push(id),
-            Ok(h) => ctx.stats.note(format!(
+            Ok(h) => sink.stats.note(format!(
                 "reference {name} points at a {}, not a commit: not scanned",
                 h.kind()
             )),
-            Err(e) => ctx.stats.skip(
+            Err(e) => sink.stats.skip(
                 name,
                 SkipKind::CorruptObject,
                 format!("reference target {id} cannot be read: {e}"),
@@ -212,7 +289,7 @@ struct Info {
 
 /// Commits reachable from `tips` and not from `hidden`, newest first, at most `limit`.
 fn walk(
-    ctx: &ScanContext,
+    sink: &Sink,
     repo: &gix::Repository,
     tips: Vec<ObjectId>,
     hidden: Vec<ObjectId>,
@@ -227,7 +304,7 @@ fn walk(
     let iter = match platform.all() {
         Ok(it) => it,
         Err(e) => {
-            ctx.stats.skip(
+            sink.stats.skip(
                 "<history>",
                 SkipKind::CorruptObject,
                 format!("cannot walk the commit graph: {e}"),
@@ -248,7 +325,7 @@ fn walk(
                 time: info.commit_time.unwrap_or(0),
             }),
             Err(e) => {
-                ctx.stats.skip(
+                sink.stats.skip(
                     "<history>",
                     SkipKind::CorruptObject,
                     format!("commit graph walk stopped: {e}"),
@@ -299,7 +376,7 @@ fn topo_oldest_first(commits: Vec<Info>) -> Vec<Info> {
 /// Diff one commit against its first parent and queue what it introduces
 /// (`tx: None` only records blobs as seen). Returns false when the workers are gone.
 fn enumerate_commit(
-    ctx: &ScanContext,
+    sink: &Sink,
     repo: &gix::Repository,
     seen: &mut Seen,
     info: &Info,
@@ -313,7 +390,7 @@ fn enumerate_commit(
             (c.tree(), meta, msg.to_vec())
         }
         Err(e) => {
-            ctx.stats.skip(
+            sink.stats.skip(
                 format!("commit {}", info.id),
                 SkipKind::CorruptObject,
                 format!("commit {} cannot be read: {e}", info.id),
@@ -342,7 +419,7 @@ fn enumerate_commit(
     let changes = match diff_trees(repo, parent_tree, tree) {
         Ok(c) => c,
         Err(e) => {
-            ctx.stats.skip(
+            sink.stats.skip(
                 format!("commit {}", info.id),
                 SkipKind::CorruptObject,
                 format!("tree of commit {} cannot be read: {e}", info.id),
@@ -371,7 +448,7 @@ fn enumerate_commit(
         if mode.is_commit() {
             let pid = seen.paths.intern(path.as_ref());
             if tx.is_some() && seen.submodules.insert((pid, oid)) {
-                ctx.stats.skip(
+                sink.stats.skip(
                     lossy(path.as_ref()),
                     SkipKind::Submodule,
                     format!("submodule at commit {oid} (not entered)"),
@@ -396,7 +473,14 @@ fn enumerate_commit(
                     commit: Arc::clone(&meta),
                     path: seen.paths.names[pid as usize].clone(),
                 };
-                if tx.send(Job::Blob { id: oid, origin }).is_err() {
+                if tx
+                    .send(Job::Blob {
+                        id: oid,
+                        origin,
+                        tree,
+                    })
+                    .is_err()
+                {
                     return false;
                 }
             }

@@ -2,6 +2,7 @@
 //! (`leakhound staged`). This module tree is the only place that imports gix.
 
 pub mod details;
+mod files;
 pub mod history;
 pub mod objects;
 pub mod staged;
@@ -72,11 +73,11 @@ pub(crate) fn lossy(path: &gix::bstr::BStr) -> String {
     path.to_str_lossy().into_owned()
 }
 
-/// Provenance for one commit from its raw object: id, author, RFC 3339 author
-/// date, first line of the message. Non-UTF-8 names are converted lossily.
-pub(crate) fn commit_meta(id: &gix::hash::oid, commit: &gix::objs::CommitRef<'_>) -> CommitMeta {
-    let (author_name, author_email, date, timestamp) = match commit.author() {
-        Ok(sig) => {
+/// Name, e-mail, RFC 3339 date and epoch seconds of a signature (author,
+/// tagger); non-UTF-8 names are converted lossily.
+fn signature(sig: Option<gix::actor::SignatureRef<'_>>) -> (String, String, String, i64) {
+    match sig {
+        Some(sig) => {
             let (date, ts) = match sig.time() {
                 Ok(t) => (
                     t.format(gix::date::time::format::ISO8601_STRICT)
@@ -92,30 +93,22 @@ pub(crate) fn commit_meta(id: &gix::hash::oid, commit: &gix::objs::CommitRef<'_>
                 ts,
             )
         }
-        Err(_) => Default::default(),
-    };
-    let summary = commit
-        .message
-        .lines()
-        .map(|l| l.trim())
-        .find(|l| !l.is_empty())
-        .map(|l| l.to_str_lossy().into_owned())
-        .unwrap_or_default();
+        None => Default::default(),
+    }
+}
+
+/// Provenance for one commit from its raw object: id, author, RFC 3339 author
+/// date. The message is not kept: it is scanned, and its text could hold the
+/// very secret a report must not print.
+pub(crate) fn commit_meta(id: &gix::hash::oid, commit: &gix::objs::CommitRef<'_>) -> CommitMeta {
+    let (author_name, author_email, date, timestamp) = signature(commit.author().ok());
     CommitMeta {
         id: id.to_string(),
         author_name,
         author_email,
         date,
         timestamp,
-        summary,
     }
-}
-
-/// Whether `data` is a Git LFS pointer file (the content lives on an LFS server).
-pub(crate) fn is_lfs_pointer(data: &[u8]) -> bool {
-    /// LFS pointers are tiny by specification ("must be less than 1024 bytes").
-    const MAX_LFS_POINTER: usize = 1024;
-    data.len() < MAX_LFS_POINTER && data.starts_with(b"version https://git-lfs.github.com/spec/")
 }
 
 #[cfg(test)]
@@ -156,13 +149,5 @@ mod tests {
             .map(|s| s.to_string())
             .collect();
         assert_eq!(paths, want);
-    }
-
-    #[test]
-    fn lfs_pointer_is_recognised() {
-        assert!(is_lfs_pointer(
-            b"version https://git-lfs.github.com/spec/v1\noid sha256:abc\nsize 12\n"
-        ));
-        assert!(!is_lfs_pointer(b"version 1\n"));
     }
 }

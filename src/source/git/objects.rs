@@ -1,12 +1,13 @@
 //! Reading git objects on worker threads: each worker owns a thread-local
-//! repository handle, a reusable buffer and a matcher, and takes jobs from a
-//! bounded channel, so at most `threads + JOB_QUEUE` blobs are in flight.
+//! repository handle, a reusable buffer and a scanner worker, and takes jobs
+//! from a bounded channel, so at most `threads + JOB_QUEUE` blobs are in flight.
 
-use crate::blob::BlobId;
-use crate::engine::Matcher;
+use super::files::TreeFiles;
+use crate::blob::{Blob, BlobId};
 use crate::finding::Detection;
 use crate::origin::{Origin, short};
-use crate::pipeline::{ScanContext, SkipKind, is_binary};
+use crate::scan::{Scanner, Sink};
+use crate::skip::SkipKind;
 use gix::hash::ObjectId;
 use gix::prelude::{Find, Header};
 use std::collections::HashMap;
@@ -19,9 +20,14 @@ const JOB_QUEUE: usize = 4096;
 
 /// One unit of work for a scanning worker.
 pub(crate) enum Job {
-    /// A blob to read from the object database and scan.
-    Blob { id: ObjectId, origin: Origin },
-    /// Bytes already in memory (a commit message).
+    /// A blob to read from the object database and scan; `tree` is the tree of
+    /// the commit it was seen in, for the files it refers to (a bundle's map).
+    Blob {
+        id: ObjectId,
+        origin: Origin,
+        tree: ObjectId,
+    },
+    /// Bytes already in memory (a commit or tag message).
     Text { data: Vec<u8>, origin: Origin },
 }
 
@@ -33,7 +39,8 @@ pub(crate) type Hits = HashMap<BlobId, Vec<Detection>>;
 /// sends. Returns what `produce` returned and the detections of every blob
 /// with hits (not yet added to the collector).
 pub(crate) fn run_workers<R>(
-    ctx: &ScanContext,
+    scanner: &Scanner,
+    sink: &Sink,
     repo: &gix::ThreadSafeRepository,
     threads: usize,
     produce: impl FnOnce(&crossbeam_channel::Sender<Job>) -> R,
@@ -46,32 +53,36 @@ pub(crate) fn run_workers<R>(
             let hits = &hits;
             s.spawn(move || {
                 let repo = repo.to_thread_local();
-                let mut matcher = ctx.matcher();
+                let mut worker = scanner.worker();
                 let mut buf = Vec::new();
                 for job in rx {
-                    let found = match job {
-                        Job::Blob { id, origin } => {
-                            scan_object(ctx, &repo, &mut matcher, &mut buf, &id, &origin)
-                                .map(|d| (BlobId(id_bytes(&id)), d))
+                    match job {
+                        Job::Blob { id, origin, tree } => {
+                            let Some(data) =
+                                read_blob(scanner, sink, &repo, &mut buf, &id, &origin)
+                            else {
+                                continue;
+                            };
+                            let hex = id.to_string();
+                            let blob = Blob {
+                                data,
+                                git_id: Some(&hex),
+                            };
+                            let files = TreeFiles { repo: &repo, tree };
+                            let dets = scanner
+                                .scan(&mut worker, &blob, &origin, &files)
+                                .record_into(&sink.stats);
+                            if !dets.is_empty() {
+                                hits.lock()
+                                    .unwrap_or_else(|p| p.into_inner())
+                                    .entry(BlobId(id_bytes(&id)))
+                                    .or_default()
+                                    .extend(dets);
+                            }
                         }
                         Job::Text { data, origin } => {
-                            if !data.is_empty() && !is_binary(&data) {
-                                ctx.stats.scanned(data.len());
-                                ctx.collector.add(ctx.detect(
-                                    &mut matcher,
-                                    &data,
-                                    std::slice::from_ref(&origin),
-                                ));
-                            }
-                            None
+                            sink.record(scanner.scan_text(&mut worker, &data, &origin));
                         }
-                    };
-                    if let Some((blob, dets)) = found {
-                        hits.lock()
-                            .unwrap_or_else(|p| p.into_inner())
-                            .entry(blob)
-                            .or_default()
-                            .extend(dets);
                     }
                 }
             });
@@ -99,32 +110,18 @@ fn skip_name(origin: &Origin, id: &gix::hash::oid) -> String {
     format!("{} (blob {})", origin.display(), short(&id.to_string()))
 }
 
-/// Read blob `id` and scan it as seen at `origin`. Returns its detections when
-/// it has any. Missing or corrupt objects are counted and the scan goes on.
-pub(crate) fn scan_object(
-    ctx: &ScanContext,
-    repo: &gix::Repository,
-    matcher: &mut Matcher,
-    buf: &mut Vec<u8>,
-    id: &gix::hash::oid,
-    origin: &Origin,
-) -> Option<Vec<Detection>> {
-    let data = read_blob(ctx, repo, buf, id, origin)?;
-    let dets = scan_bytes(ctx, matcher, data, id, origin);
-    (!dets.is_empty()).then_some(dets)
-}
-
 /// Read blob `id` into `buf`, applying the size limit before decompressing.
 /// `None` when it was skipped (recorded in the stats).
 pub(crate) fn read_blob<'b>(
-    ctx: &ScanContext,
+    scanner: &Scanner,
+    sink: &Sink,
     repo: &gix::Repository,
     buf: &'b mut Vec<u8>,
     id: &gix::hash::oid,
     origin: &Origin,
 ) -> Option<&'b [u8]> {
     let corrupt = |detail: String| {
-        ctx.stats
+        sink.stats
             .skip(skip_name(origin, id), SkipKind::CorruptObject, detail, 0);
     };
     // A lookup that found nothing or failed: the object is missing or corrupt.
@@ -147,14 +144,12 @@ pub(crate) fn read_blob<'b>(
         ));
         return None;
     }
-    let size = header.size();
-    if size > ctx.options.max_file_size {
-        ctx.stats.skip(
-            skip_name(origin, id),
-            SkipKind::TooLarge,
-            format!("{size} bytes over the --max-file-size limit"),
-            size,
-        );
+    if let Some(skip) = scanner
+        .options()
+        .policy
+        .too_large(&skip_name(origin, id), header.size())
+    {
+        sink.stats.record(skip);
         return None;
     }
     match repo.objects.try_find(id, buf) {
@@ -162,43 +157,6 @@ pub(crate) fn read_blob<'b>(
         Ok(None) => return lookup_failed(None),
         Err(e) => return lookup_failed(Some(&e)),
     }
-    ctx.stats.blob_read();
+    sink.stats.blob_read();
     Some(buf.as_slice())
-}
-
-/// Policy checks (LFS pointer, binary) and the rules, for blob bytes already read.
-pub(crate) fn scan_bytes(
-    ctx: &ScanContext,
-    matcher: &mut Matcher,
-    data: &[u8],
-    id: &gix::hash::oid,
-    origin: &Origin,
-) -> Vec<Detection> {
-    if super::is_lfs_pointer(data) {
-        ctx.stats.skip(
-            skip_name(origin, id),
-            SkipKind::LfsPointer,
-            "Git LFS pointer: the content is stored on the LFS server",
-            data.len() as u64,
-        );
-        return Vec::new();
-    }
-    if is_binary(data) {
-        ctx.stats.skip(
-            skip_name(origin, id),
-            SkipKind::Binary,
-            "binary content (NUL byte)",
-            data.len() as u64,
-        );
-        return Vec::new();
-    }
-    ctx.stats.scanned(data.len());
-    let mut dets = ctx.detect(matcher, data, std::slice::from_ref(origin));
-    if !dets.is_empty() {
-        let hex = id.to_string();
-        for d in &mut dets {
-            d.blob_id = Some(hex.clone());
-        }
-    }
-    dets
 }

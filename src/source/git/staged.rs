@@ -3,10 +3,13 @@
 //! change adds are kept, so a secret already committed does not block an
 //! unrelated commit.
 
-use super::objects::{read_blob, scan_bytes};
+use super::files::IndexFiles;
+use super::objects::read_blob;
 use super::{lossy, open_repo};
+use crate::blob::Blob;
 use crate::origin::Origin;
-use crate::pipeline::{ScanContext, SkipKind};
+use crate::scan::{Scanner, Sink};
+use crate::skip::SkipKind;
 use anyhow::{Context, Result};
 use gix::hash::ObjectId;
 use rayon::prelude::*;
@@ -30,7 +33,7 @@ struct Change {
 }
 
 /// Scan what is staged in the repository containing `path`.
-pub fn scan_staged(ctx: &ScanContext, path: &Path, threads: usize) -> Result<()> {
+pub fn scan_staged(scanner: &Scanner, sink: &Sink, path: &Path, threads: usize) -> Result<()> {
     let repo = open_repo(path)?;
     if repo.is_bare() {
         anyhow::bail!(
@@ -41,11 +44,21 @@ pub fn scan_staged(ctx: &ScanContext, path: &Path, threads: usize) -> Result<()>
     let head = head_entries(&repo)?;
     let index = load_index(&repo)?;
     let mut in_index: HashSet<&[u8]> = HashSet::new();
+    // Every staged regular file, for the files a staged bundle refers to.
+    let mut staged_files: HashMap<Vec<u8>, ObjectId> = HashMap::new();
     let head_blobs: HashSet<ObjectId> = head.values().map(|(id, _)| *id).collect();
     let mut changes = Vec::new();
     for e in index.entries() {
         let p = e.path(&index);
         in_index.insert(p.as_ref());
+        if e.stage() == gix::index::entry::Stage::Unconflicted
+            && matches!(
+                e.mode,
+                gix::index::entry::Mode::FILE | gix::index::entry::Mode::FILE_EXECUTABLE
+            )
+        {
+            staged_files.insert(p.to_vec(), e.id);
+        }
         if e.stage() != gix::index::entry::Stage::Unconflicted
             || e.flags.contains(gix::index::entry::Flags::INTENT_TO_ADD)
         {
@@ -57,7 +70,7 @@ pub fn scan_staged(ctx: &ScanContext, path: &Path, threads: usize) -> Result<()>
         }
         let mode = e.mode;
         if mode == gix::index::entry::Mode::COMMIT {
-            ctx.stats.skip(
+            sink.stats.skip(
                 lossy(p),
                 SkipKind::Submodule,
                 format!("submodule at commit {} (not entered)", e.id),
@@ -105,28 +118,55 @@ pub fn scan_staged(ctx: &ScanContext, path: &Path, threads: usize) -> Result<()>
             || {
                 (
                     sync.to_thread_local(),
-                    ctx.matcher(),
+                    scanner.worker(),
                     Vec::new(),
                     Vec::new(),
                 )
             },
-            |(repo, matcher, buf, old_buf), c| {
+            |(repo, worker, buf, old_buf), c| {
                 let origin = Origin::Staged {
                     path: c.path.clone(),
                 };
-                let Some(data) = read_blob(ctx, repo, buf, &c.new, &origin) else {
+                let Some(data) = read_blob(scanner, sink, repo, buf, &c.new, &origin) else {
                     return;
                 };
-                let dets = scan_bytes(ctx, matcher, data, &c.new, &origin);
+                let hex = c.new.to_string();
+                let blob = Blob {
+                    data,
+                    git_id: Some(&hex),
+                };
+                let files = IndexFiles {
+                    repo,
+                    entries: &staged_files,
+                };
+                let dets = scanner
+                    .scan(worker, &blob, &origin, &files)
+                    .record_into(&sink.stats);
                 if dets.is_empty() {
                     return;
                 }
-                let added = added_lines(ctx, repo, old_buf, data, c);
+                let added = added_lines(scanner, sink, repo, old_buf, data, c);
+                // A detection inside a child blob (an archive entry, a map's
+                // source) has no line of the staged file: it is new unless the
+                // committed version already held the same secret.
+                let old_secrets = if dets
+                    .iter()
+                    .any(|d| matches!(d.origin, Origin::Artifact { .. }))
+                {
+                    old_child_secrets(scanner, sink, repo, worker, old_buf, c)
+                } else {
+                    HashSet::new()
+                };
                 let kept: Vec<_> = dets
                     .into_iter()
-                    .filter(|d| added.as_ref().is_none_or(|a| a.contains(&d.line)))
+                    .filter(|d| match d.origin {
+                        Origin::Artifact { .. } => {
+                            !old_secrets.contains(&(d.rule_id.clone(), d.secret.clone()))
+                        }
+                        _ => added.as_ref().is_none_or(|a| a.contains(&d.line)),
+                    })
                     .collect();
-                ctx.collector.add(kept);
+                sink.collector.add(kept);
             },
         );
     });
@@ -135,7 +175,8 @@ pub fn scan_staged(ctx: &ScanContext, path: &Path, threads: usize) -> Result<()>
 
 /// 1-based numbers of lines in `new` that the change adds; `None` means every line.
 fn added_lines(
-    ctx: &ScanContext,
+    scanner: &Scanner,
+    sink: &Sink,
     repo: &gix::Repository,
     old_buf: &mut Vec<u8>,
     new: &[u8],
@@ -145,7 +186,7 @@ fn added_lines(
         path: c.path.clone(),
     };
     if let Some(old) = c.old {
-        let old_data = read_blob(ctx, repo, old_buf, &old, &origin)?;
+        let old_data = read_blob(scanner, sink, repo, old_buf, &old, &origin)?;
         return Some(line_additions(old_data, new));
     }
     // A new path: the closest deleted file, if similar enough, is its rename source.
@@ -155,7 +196,7 @@ fn added_lines(
         let small_enough = gix::prelude::Header::try_header(&repo.objects, cand)
             .ok()
             .flatten()
-            .is_some_and(|h| h.size() <= ctx.options.max_file_size);
+            .is_some_and(|h| h.size() <= scanner.options().policy.max_file_size);
         let mut b = Vec::new();
         if !small_enough {
             continue;
@@ -169,6 +210,34 @@ fn added_lines(
         }
     }
     best.filter(|a| (a.len() as f64) <= total as f64 * RENAME_MAX_NEW_LINE_SHARE)
+}
+
+/// (rule, secret) pairs inside the child blobs of the committed version of a
+/// changed file (empty for a new file).
+fn old_child_secrets(
+    scanner: &Scanner,
+    sink: &Sink,
+    repo: &gix::Repository,
+    worker: &mut crate::scan::Worker,
+    old_buf: &mut Vec<u8>,
+    c: &Change,
+) -> HashSet<(String, Vec<u8>)> {
+    let Some(old) = c.old else {
+        return HashSet::new();
+    };
+    let origin = Origin::Staged {
+        path: c.path.clone(),
+    };
+    let Some(data) = read_blob(scanner, sink, repo, old_buf, &old, &origin) else {
+        return HashSet::new();
+    };
+    scanner
+        .scan(worker, &Blob::new(data), &origin, &crate::artifact::NoFiles)
+        .detections
+        .into_iter()
+        .filter(|d| matches!(d.origin, Origin::Artifact { .. }))
+        .map(|d| (d.rule_id, d.secret))
+        .collect()
 }
 
 /// Lines of `new` (1-based) not in `old`, by a histogram line diff.

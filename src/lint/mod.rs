@@ -1,15 +1,17 @@
 //! The rule checker behind `leakhound rules check` and the test suite: lints
 //! every rule and runs its examples and negatives through the full engine.
 
-use super::compile::{CompiledRule, RuleSet};
-use super::example_syntax::{FileSyntax, MIN_CONTEXT_SYNTAXES, classify};
-use super::generate::Generator;
-use super::load::SourcedRule;
-use super::specificity::{Rank, Specificity};
-use super::syntax::PEER_NAMES;
-use super::uniqueness;
+pub mod example_syntax;
+pub mod uniqueness;
+
 use crate::engine::Matcher;
 use crate::engine::matcher::Hit;
+use crate::rules::compile::{CompiledRule, RuleSet};
+use crate::rules::generate::Generator;
+use crate::rules::load::SourcedRule;
+use crate::rules::specificity::{Rank, Specificity};
+use crate::rules::syntax::PEER_NAMES;
+use example_syntax::{FileSyntax, MIN_CONTEXT_SYNTAXES, classify};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
@@ -112,7 +114,7 @@ pub fn example_seed(rule_id: &str, kind: &str, n: usize) -> u64 {
 }
 
 /// The path an example is scanned as: the rule's first path glob made concrete.
-pub fn example_path(rule: &super::RuleDef) -> String {
+pub fn example_path(rule: &crate::rules::RuleDef) -> String {
     match rule.paths.first() {
         Some(glob) => glob
             .trim_start_matches("**/")

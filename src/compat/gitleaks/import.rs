@@ -4,8 +4,8 @@
 //! stopwords, commits) convert; what cannot be expressed is listed as a TOML
 //! comment in the output, never dropped silently.
 
+use super::aliases::gitleaks_rule_matches;
 use crate::rules::compile::{compile_regex, id_well_formed};
-use crate::suppress::gitleaks_rule_matches;
 use anyhow::{Result, bail};
 use regex_syntax::ast::{self, Ast};
 use toml::{Table, Value};
