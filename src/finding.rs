@@ -238,7 +238,13 @@ impl<'a> DetectionBuilder<'a> {
 /// One occurrence of a finding's secret.
 #[derive(Debug, Clone, Serialize)]
 pub struct Occurrence {
-    #[serde(skip)]
+    /// Serialised only for `url` scans, as `url`: the URL the content was fetched
+    /// from (printable: no userinfo, query values hidden).
+    #[serde(
+        rename = "url",
+        serialize_with = "serialize_url",
+        skip_serializing_if = "has_no_url"
+    )]
     pub origin: Origin,
     pub kind: &'static str,
     pub path: String,
@@ -260,6 +266,14 @@ pub struct Occurrence {
     pub note: Option<String>,
     #[serde(skip)]
     pub inline_allowed: bool,
+}
+
+fn has_no_url(o: &Origin) -> bool {
+    o.url().is_none()
+}
+
+fn serialize_url<S: serde::Serializer>(o: &Origin, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(o.url().unwrap_or_default())
 }
 
 impl Occurrence {

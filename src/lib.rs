@@ -1,12 +1,13 @@
 //! leakhound: a secret-exposure scanner for source trees, git history and build artifacts.
 //!
 //! ```text
-//!  sources (enumerate blobs + Origin)   scan::Scanner::scan (one entry point, pure)        sink (caller)
-//!  source::fs: parallel walker ──┐       ├─ scan::policy: size, LFS pointer, binary          group into Findings
-//!  source::stdin ────────────────┤       ├─ artifact readers: child blobs + annotations      fan out (history paths)
-//!  source::git history ──────────┼──►    │   (bundle/map, dotenv, gzip, archive); children  filter (staged: added lines)
-//!  source::git staged ───────────┘       │   are scanned by the same Scanner, recursively    suppress (inline, allow, baseline)
-//!    (Files: folder | commit tree | index) └─ engine: prefilter → regex → checks → Detection report: human|json|jsonl|sarif
+//!  sources (blobs + Origin)        scan::Scanner::scan (one entry point, pure)          sink (caller)
+//!  source::fs (walker) ─────┐       ├─ scan::policy: size, LFS pointer, binary            group into Findings
+//!  source::stdin ───────────┤       ├─ artifact readers: child blobs + annotations        fan out (history paths)
+//!  source::git history ─────┼──►    │   (bundle/map, dotenv, gzip, archive); children    filter (staged: added lines)
+//!  source::git staged ──────┤       │   go through the same Scanner, recursively         suppress (inline, allow, baseline)
+//!  source::web (url crawl) ─┘       └─ engine: prefilter → regex → checks → Detection   report: human|json|jsonl|sarif
+//!    Files: folder | commit tree | index | fetched site
 //! ```
 //!
 //! The engine never does I/O and sees paths only through [`origin::Origin`];
@@ -23,6 +24,7 @@ pub mod compat;
 pub mod engine;
 pub mod finding;
 pub mod hook;
+pub mod http;
 pub mod lint;
 pub mod location;
 pub mod origin;

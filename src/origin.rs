@@ -52,15 +52,21 @@ pub enum Origin {
     Staged { path: String },
     /// A virtual file inside another blob (a source map's original source, an archive entry).
     Artifact { parent: Box<Origin>, inner: String },
+    /// A response fetched by `leakhound url`. `url` is already safe to print: no
+    /// userinfo, no fragment, query values replaced (see `source::web::scope::display_url`);
+    /// `path` is the URL path without its leading `/` (`index.html` for a folder),
+    /// what rules, allowlists and artifact readers match on.
+    Url { url: String, path: String },
 }
 
 impl Origin {
     /// The path rules and allowlists match against (`None` for stdin and messages).
     pub fn path(&self) -> Option<&str> {
         match self {
-            Origin::File { path } | Origin::GitCommit { path, .. } | Origin::Staged { path } => {
-                Some(path)
-            }
+            Origin::File { path }
+            | Origin::GitCommit { path, .. }
+            | Origin::Staged { path }
+            | Origin::Url { path, .. } => Some(path),
             Origin::Stdin | Origin::GitMessage { .. } | Origin::TagMessage { .. } => None,
             Origin::Artifact { inner, parent } => {
                 // Match path rules on the inner name when it has a file-like shape.
@@ -88,13 +94,14 @@ impl Origin {
                 path.clone()
             }
             Origin::Stdin => "<stdin>".to_string(),
+            Origin::Url { url, .. } => url.clone(),
             Origin::GitMessage { commit } => format!("commit {} (message)", short(&commit.id)),
             Origin::TagMessage { tag } => format!("tag {} (message)", tag.name),
             Origin::Artifact { parent, inner } => format!("{}!{}", parent.display(), inner),
         }
     }
 
-    /// A short word for the kind of place: file, stdin, git, commit-message, tag-message, staged, artifact.
+    /// A short word for the kind of place: file, stdin, git, commit-message, tag-message, staged, url, artifact.
     pub fn kind(&self) -> &'static str {
         match self {
             Origin::File { .. } => "file",
@@ -103,7 +110,18 @@ impl Origin {
             Origin::GitMessage { .. } => "commit-message",
             Origin::TagMessage { .. } => "tag-message",
             Origin::Staged { .. } => "staged",
+            Origin::Url { .. } => "url",
             Origin::Artifact { .. } => "artifact",
+        }
+    }
+
+    /// The (printable) URL this origin was fetched from, for `url` scans and
+    /// artifacts inside fetched responses.
+    pub fn url(&self) -> Option<&str> {
+        match self {
+            Origin::Url { url, .. } => Some(url),
+            Origin::Artifact { parent, .. } => parent.url(),
+            _ => None,
         }
     }
 

@@ -74,15 +74,6 @@ fn write(dir: &Path, rel: &str, data: impl AsRef<[u8]>) {
     fs::write(p, data).unwrap();
 }
 
-fn findings_of<'a>(report: &'a Value, rule: &str) -> Vec<&'a Value> {
-    report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["rule_id"] == rule)
-        .collect()
-}
-
 fn occ<'a>(finding: &'a Value, path: &str) -> &'a Value {
     finding["occurrences"]
         .as_array()

@@ -321,6 +321,7 @@ fn stats() -> StatsSnapshot {
         skip_counts: BTreeMap::new(),
         skipped: Vec::new(),
         notes: Vec::new(),
+        ..Default::default()
     }
 }
 

@@ -45,6 +45,12 @@ pub trait Files {
     /// it), `Ok(None)` when it does not exist; at most `limit` bytes are accepted
     /// (larger is an error).
     fn read(&self, path: &Path, limit: u64) -> std::io::Result<Option<Vec<u8>>>;
+
+    /// The bytes behind an absolute URL reference (`https://cdn/app.js.map`), when
+    /// this source has them (a crawled site); `None`: URLs are not followed here.
+    fn remote(&self, _url: &str, _limit: u64) -> Option<std::io::Result<Option<Vec<u8>>>> {
+        None
+    }
 }
 
 /// Reads referenced files from the local file system.

@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 /// Rule id of the informational "source map publishes original source" finding.
 pub const PUBLIC_MAP_RULE: &str = "source-map-sources-content";
 /// The value every public-map detection carries, so all such maps form one finding.
-const PUBLIC_MAP_MARKER: &[u8] = b"sourcesContent";
+pub const PUBLIC_MAP_MARKER: &[u8] = b"sourcesContent";
 /// Longest reference URL quoted in a note (data URLs are never quoted).
 const MAX_NOTE_URL_CHARS: usize = 120;
 /// Lines either side of the mapped line searched for a secret when the mapping
@@ -131,9 +131,17 @@ fn load(data: &[u8], origin: &Origin, files: &dyn Files, limit: u64) -> Loaded {
                 Err(e) => Loaded::Broken(format!("inline source map is invalid: {e}")),
             };
         }
-        Some(url) if url.contains("://") => {
-            return Loaded::Broken("source map is at a remote URL and was not fetched".to_string());
-        }
+        Some(url) if url.contains("://") => match files.remote(&url, limit) {
+            Some(Ok(Some(b))) => (b, quote_url(&url), base.clone()),
+            Some(Err(e)) => {
+                return Loaded::Broken(format!("source map at a remote URL cannot be read: {e}"));
+            }
+            _ => {
+                return Loaded::Broken(
+                    "source map is at a remote URL and was not fetched".to_string(),
+                );
+            }
+        },
         Some(url) => {
             let clean = url.split(['?', '#']).next().unwrap_or("");
             let decoded = percent_encoding::percent_decode_str(clean).decode_utf8_lossy();
@@ -399,7 +407,9 @@ pub fn read_map(
     collect_sources(map, 0, &mut sources);
     let count = sources.len();
     let mut detections = Vec::new();
+    // A crawled site's maps are reported by the crawl itself (every map it finds is published).
     if count > 0
+        && !matches!(origin, Origin::Url { .. })
         && let Some(d) = public_map_detection(data, origin, env, count)
     {
         detections.push(d);

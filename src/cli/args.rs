@@ -12,6 +12,7 @@ Examples:
   leakhound git                          scan the whole git history of this repository
   leakhound git --since origin/main      scan only commits not yet on origin/main
   leakhound staged                       check what is staged (pre-commit)
+  leakhound url https://app.example.com  audit a deployed site (bundles, chunks, maps, /.env)
   cat app.log | leakhound scan -         scan standard input
   leakhound rules list                   list the shipped rules
   leakhound rules explain github-pat-classic
@@ -36,6 +37,9 @@ pub enum Command {
     Git(GitArgs),
     /// Scan staged changes (index vs HEAD); report only secrets on lines the change adds.
     Staged(StagedArgs),
+    /// Audit a deployed site: fetch what a visitor's browser loads (pages, scripts, lazy
+    /// chunks, source maps) and probe for exposed files, then scan every byte.
+    Url(UrlArgs),
     /// List, explain and check detection rules.
     Rules {
         #[command(subcommand)]
@@ -256,4 +260,75 @@ pub enum RulesCommand {
         #[arg(long, value_name = "FILE")]
         check: Option<PathBuf>,
     },
+}
+
+const URL_EXAMPLES: &str = "\
+Examples:
+  leakhound url https://app.example.com              audit a deployed site (same origin only)
+  leakhound url https://app.example.com --allow-host cdn.example.com
+                                                     also fetch scripts and maps from the CDN
+  leakhound url https://staging.example.com --header 'Authorization: Bearer …' --insecure
+                                                     staging behind auth with a self-signed certificate
+  leakhound url https://app.example.com --save audit/ && leakhound scan audit/
+                                                     keep what was fetched and re-scan it offline
+  leakhound url https://app.example.com --format sarif -o site.sarif --verbose
+
+What is fetched: the pages given, what they load (scripts, module preloads, import maps,
+stylesheets), chunks loaded lazily (dynamic imports, webpack chunk maps, Vite/CRA/Next.js
+manifests), source maps (referenced, SourceMap headers, guessed <file>.map), and probes
+(/.env, /.env.production, /.env.local, /.git/HEAD, /.git/config, /env.js, /config.js,
+/.npmrc, /.DS_Store, backups of the entry page; --no-probe turns them off).
+Only GET requests, only in scope, never a local file; every URL is listed in the summary.
+
+Exit codes: 0 no findings, 1 findings (see --exit-code), 2 error or incomplete (a limit was reached,
+a start URL or a referenced file could not be fetched).";
+
+/// `leakhound url`.
+#[derive(Debug, Clone, Args)]
+#[command(after_help = URL_EXAMPLES)]
+pub struct UrlArgs {
+    /// Start URLs (http or https). Their origins are the scope.
+    #[arg(value_name = "URL", required = true)]
+    pub urls: Vec<String>,
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// Also fetch from this host (any port); repeatable.
+    #[arg(long, value_name = "HOST")]
+    pub allow_host: Vec<String>,
+    /// Send this header to the start URLs' origins, e.g. 'Authorization: Bearer x'; repeatable.
+    #[arg(long, short = 'H', value_name = "NAME: VALUE")]
+    pub header: Vec<String>,
+    /// Send this cookie to the start URLs' origins, e.g. 'session=abc'; repeatable.
+    #[arg(long, value_name = "NAME=VALUE")]
+    pub cookie: Vec<String>,
+    /// Do not verify TLS certificates (staging with a self-signed certificate).
+    #[arg(long)]
+    pub insecure: bool,
+    /// Do not probe for exposed files (/.env, /.git/, ...).
+    #[arg(long)]
+    pub no_probe: bool,
+    /// Write every fetched file under DIR (DIR/<host>/<path>) for `leakhound scan DIR`.
+    #[arg(long, value_name = "DIR")]
+    pub save: Option<PathBuf>,
+    /// Requests at most (redirect hops count).
+    #[arg(long, value_name = "N", default_value_t = crate::source::web::crawl::DEFAULT_MAX_REQUESTS)]
+    pub max_requests: u64,
+    /// Decoded response bytes at most, for the whole crawl.
+    #[arg(long, value_name = "BYTES", default_value_t = crate::source::web::crawl::DEFAULT_MAX_BYTES)]
+    pub max_bytes: u64,
+    /// Decoded bytes at most for one response (a larger one is cut off and reported).
+    #[arg(long, value_name = "BYTES", default_value_t = crate::source::web::crawl::DEFAULT_MAX_RESPONSE_BYTES)]
+    pub max_response_size: u64,
+    /// Seconds one request may take (connect, headers and body).
+    #[arg(long, value_name = "SECS", default_value_t = crate::source::web::crawl::DEFAULT_TIMEOUT_SECS)]
+    pub timeout: u64,
+    /// Seconds the whole crawl may take.
+    #[arg(long, value_name = "SECS", default_value_t = crate::source::web::crawl::DEFAULT_TIME_BUDGET_SECS)]
+    pub time_budget: u64,
+    /// Requests in flight at once.
+    #[arg(long, value_name = "N", default_value_t = crate::source::web::crawl::DEFAULT_CONCURRENCY)]
+    pub concurrency: usize,
+    /// Requests per second at most.
+    #[arg(long, value_name = "N", default_value_t = crate::source::web::crawl::DEFAULT_RATE)]
+    pub rate: f64,
 }

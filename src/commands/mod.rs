@@ -9,6 +9,7 @@ pub mod output;
 pub mod rules;
 pub mod scan;
 pub mod staged;
+pub mod url;
 
 use crate::cli::args::{Cli, Command};
 use anyhow::Result;
@@ -22,6 +23,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Scan(args) => scan::run(&args),
         Command::Git(args) => git::run(&args),
         Command::Staged(args) => staged::run(&args),
+        Command::Url(args) => url::run(&args),
         Command::Rules { command } => rules::run(command),
         Command::Hook { command } => hook::run(command),
         Command::Config { command } => config::run(command),

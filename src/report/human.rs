@@ -179,6 +179,9 @@ fn summary(r: &Report<'_>, out: &mut dyn Write, st: &Style) -> std::io::Result<(
             }
         )?;
     }
+    if !s.urls.is_empty() {
+        crawl_summary(r, out)?;
+    }
     let sup = r.suppressed;
     if sup.inline + sup.allowlist + sup.baseline > 0 {
         writeln!(
@@ -230,6 +233,56 @@ fn summary(r: &Report<'_>, out: &mut dyn Write, st: &Style) -> std::io::Result<(
         writeln!(out, "{footer}")?;
     }
     Ok(())
+}
+
+/// `url` scans: URL counts by outcome, and with `--verbose` every URL.
+fn crawl_summary(r: &Report<'_>, out: &mut dyn Write) -> std::io::Result<()> {
+    use crate::source::web::Outcome;
+    let urls = &r.stats.urls;
+    let count = |o: Outcome| urls.iter().filter(|u| u.outcome == o).count();
+    let bytes: u64 = urls.iter().map(|u| u.bytes).sum();
+    writeln!(
+        out,
+        "Fetched {} URL{} ({}); {} not found, {} failed, {} skipped.{}",
+        count(Outcome::Fetched),
+        plural(count(Outcome::Fetched)),
+        human_bytes(bytes),
+        count(Outcome::NotFound),
+        count(Outcome::Failed),
+        count(Outcome::Skipped),
+        if r.verbose {
+            ""
+        } else {
+            " (--verbose lists them)"
+        }
+    )?;
+    if r.verbose {
+        for u in urls {
+            let status = u
+                .status
+                .map(|s| s.to_string())
+                .unwrap_or_else(|| "-".into());
+            let mut line = format!(
+                "  {:<9} {:>3} {:<8} {}",
+                u.outcome.as_str(),
+                status,
+                u.kind,
+                printable(&u.url)
+            );
+            if !u.reason.is_empty() {
+                line.push_str(&format!(" ({})", printable(&u.reason)));
+            }
+            writeln!(out, "{line}")?;
+        }
+    }
+    Ok(())
+}
+
+/// `s` with control characters shown as `?` (URLs and errors come from the site).
+fn printable(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_control() { '?' } else { c })
+        .collect()
 }
 
 fn plural(n: usize) -> &'static str {

@@ -50,6 +50,9 @@ struct Summary<'a> {
     skipped_files: &'a [Skip],
     suppressed: Suppressed,
     notes: &'a [String],
+    /// `url` scans: every URL fetched, not found, failed or skipped.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    urls: &'a [crate::source::web::UrlRecord],
 }
 
 #[derive(Serialize)]
@@ -92,6 +95,7 @@ fn summary<'a>(r: &'a Report<'_>) -> Summary<'a> {
         skipped_files: &r.stats.skipped,
         suppressed: r.suppressed,
         notes: &r.stats.notes,
+        urls: &r.stats.urls,
     }
 }
 

@@ -432,6 +432,10 @@ fn descriptor(id: &str, rule: Option<&CompiledRule>) -> ReportingDescriptor {
 /// must be in the checked-out tree. History findings in deleted files, commit
 /// messages and stdin cannot be hashed, so leakhound supplies the hash.
 fn action_can_hash(r: &Report<'_>, o: &Occurrence) -> bool {
+    if o.origin.url().is_some() {
+        // A URL is not a file in the repository: GitHub cannot hash its line.
+        return false;
+    }
     let Some(path) = o.origin.file_path() else {
         return false;
     };
@@ -606,16 +610,23 @@ fn location(o: &Occurrence, redactor: &Redactor) -> Location {
                     .build(),
             )
             .build(),
+        Origin::Url { url, .. } => Location::builder()
+            .physical_location(
+                PhysicalLocation::builder()
+                    .artifact_location(url_location(url))
+                    .region(region)
+                    .build(),
+            )
+            .build(),
         Origin::Artifact { inner, .. } => {
             // Lines and columns are inside the embedded file, not the outer one:
             // point at the outer file and name the inner one.
-            let outer = o.origin.file_path().unwrap_or_default();
+            let outer = match o.origin.url() {
+                Some(url) => url_location(url),
+                None => artifact_location(o.origin.file_path().unwrap_or_default()),
+            };
             Location::builder()
-                .physical_location(
-                    PhysicalLocation::builder()
-                        .artifact_location(artifact_location(outer))
-                        .build(),
-                )
+                .physical_location(PhysicalLocation::builder().artifact_location(outer).build())
                 .message(Message::from(
                     format!(
                         "inside {}, line {}, column {}",
@@ -650,6 +661,15 @@ fn location(o: &Occurrence, redactor: &Redactor) -> Location {
             }
         }
     }
+}
+
+/// A fetched URL is its own absolute artifact URI (the printable form, with the
+/// `…` that hides query values percent-encoded).
+fn url_location(url: &str) -> ArtifactLocation {
+    const NON_ASCII: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS.add(b' ');
+    ArtifactLocation::builder()
+        .uri(utf8_percent_encode(url, NON_ASCII).to_string())
+        .build()
 }
 
 /// A repository-relative path becomes `uri` + `%SRCROOT%`; an absolute path under

@@ -718,7 +718,8 @@ fn take_file(
 pub const PLANTS_PER_RULE: usize = 3;
 
 /// Build the quality corpus: `PLANTS_PER_RULE` planted secrets of every
-/// non-public rule in varied files, and about as many hard negatives.
+/// non-public rule (but crawl-only exposure rules) in varied files, and about as
+/// many hard negatives.
 pub fn quality_corpus(rules: &Arc<RuleSet>, seed: u64) -> QualityCorpus {
     let mut q = QualityCorpus::default();
     let mut matcher = Matcher::new(Arc::clone(rules));
@@ -728,6 +729,10 @@ pub fn quality_corpus(rules: &Arc<RuleSet>, seed: u64) -> QualityCorpus {
     let mut open: Vec<(Lang, String, String)> = Vec::new();
     for (ri, rule) in rules.rules.iter().enumerate() {
         let def = &rule.def;
+        if def.kind == crate::rules::syntax::RuleKind::Exposure {
+            // Reported by `leakhound url` about what a site serves, never found in files.
+            continue;
+        }
         for n in 0..PLANTS_PER_RULE {
             let pseed =
                 seed ^ (ri as u64 * 7919 + n as u64 + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15);

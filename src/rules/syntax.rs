@@ -33,6 +33,11 @@ pub struct RuleDef {
     pub paths: Vec<String>,
     #[serde(default)]
     pub public: bool,
+    /// `secret` (default) or `exposure`: a finding about something served or
+    /// shipped that should not be (a source map, a `/.git/` directory), not a
+    /// credential to rotate.
+    #[serde(default, skip_serializing_if = "RuleKind::is_secret")]
+    pub kind: RuleKind,
     #[serde(default)]
     pub allow: RuleAllow,
     #[serde(default)]
@@ -57,6 +62,24 @@ pub struct RuleDef {
 
 /// The peer catalogues a rule's `peers` may name.
 pub const PEER_NAMES: &[&str] = &["gitleaks", "betterleaks", "kingfisher", "trufflehog"];
+
+/// What a rule's findings are.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RuleKind {
+    /// A credential: rotate it.
+    #[default]
+    Secret,
+    /// Something exposed: take it down.
+    Exposure,
+}
+
+impl RuleKind {
+    /// Whether this is the default kind (for serde's `skip_serializing_if`).
+    pub fn is_secret(&self) -> bool {
+        *self == RuleKind::Secret
+    }
+}
 
 /// Per-rule allowlist.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -154,7 +177,7 @@ impl RuleDef {
     /// An informational rule about an exposure (a published source map) rather
     /// than a credential: its match is not a secret to redact or rotate.
     pub fn is_exposure(&self) -> bool {
-        self.severity == Severity::Info && !self.public
+        self.kind == RuleKind::Exposure || (self.severity == Severity::Info && !self.public)
     }
 
     /// Whether this rule is a catch-all that a specific rule should win over.

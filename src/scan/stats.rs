@@ -26,6 +26,8 @@ pub struct Stats {
     pub blobs_read: AtomicU64,
     skips: Mutex<(BTreeMap<SkipKind, SkipCount>, Vec<Skip>)>,
     notes: Mutex<Vec<String>>,
+    /// A crawl's URL log and its reasons for being incomplete.
+    crawl: Mutex<(Vec<crate::source::web::UrlRecord>, Vec<String>)>,
 }
 
 impl Stats {
@@ -70,8 +72,15 @@ impl Stats {
             .push(note.into());
     }
 
+    /// Record a crawl's URL log and the reasons it is incomplete (`url` scans).
+    pub fn crawl_log(&self, urls: Vec<crate::source::web::UrlRecord>, incomplete: Vec<String>) {
+        *self.crawl.lock().unwrap_or_else(|p| p.into_inner()) = (urls, incomplete);
+    }
+
     /// A sorted snapshot.
     pub fn snapshot(&self) -> StatsSnapshot {
+        let (urls, source_incomplete) =
+            self.crawl.lock().unwrap_or_else(|p| p.into_inner()).clone();
         let g = self.skips.lock().unwrap_or_else(|p| p.into_inner());
         let mut skipped = g.1.clone();
         skipped.sort();
@@ -85,6 +94,8 @@ impl Stats {
             skip_counts: g.0.clone(),
             skipped,
             notes,
+            urls,
+            source_incomplete,
         }
     }
 }
@@ -98,6 +109,10 @@ pub struct StatsSnapshot {
     pub skip_counts: BTreeMap<SkipKind, SkipCount>,
     pub skipped: Vec<Skip>,
     pub notes: Vec<String>,
+    /// `url` scans: every URL fetched, not found, failed or skipped.
+    pub urls: Vec<crate::source::web::UrlRecord>,
+    /// Reasons a source gives for an incomplete scan beyond skipped blobs (a crawl limit reached).
+    pub source_incomplete: Vec<String>,
 }
 
 impl StatsSnapshot {
@@ -107,6 +122,7 @@ impl StatsSnapshot {
             .iter()
             .filter(|s| s.reason.makes_incomplete())
             .map(|s| format!("{}: {}", s.path, s.detail))
+            .chain(self.source_incomplete.iter().cloned())
             .collect()
     }
 }

@@ -87,6 +87,16 @@ pub fn scan_json(dir: &Path, args: &[&str]) -> Run {
     run_in(dir, &full)
 }
 
+/// The findings of `rule` in a JSON report.
+pub fn findings_of<'a>(report: &'a Value, rule: &str) -> Vec<&'a Value> {
+    report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["rule_id"] == rule)
+        .collect()
+}
+
 /// All (rule_id, path, line, column) occurrences in a JSON report.
 pub fn occurrences(report: &Value) -> Vec<(String, String, u64, u64)> {
     let mut out = Vec::new();
