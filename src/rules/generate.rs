@@ -306,6 +306,35 @@ mod tests {
     }
 
     #[test]
+    fn splunk_jwt_names_the_splunk_secret_key() {
+        let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        let t = Generator::new(5).value("jwt:splunk").unwrap();
+        let parts: Vec<&str> = t.split('.').collect();
+        assert_eq!(parts.len(), 3, "{t}");
+        let header = String::from_utf8(b64.decode(parts[0]).unwrap()).unwrap();
+        assert!(header.contains(r#""kid":"splunk.secret""#), "{header}");
+        assert!(t.starts_with("eyJraWQiOiJzcGx1bmsuc2VjcmV0Ii"));
+        assert!(Generator::new(5).value("jwt:nope").is_err());
+    }
+
+    #[test]
+    fn basic_with_lengths_decodes_to_id_and_key() {
+        let b64 = base64::engine::general_purpose::STANDARD;
+        let v = Generator::new(9).value("basic:20:22").unwrap();
+        let decoded = String::from_utf8(b64.decode(&v).unwrap()).unwrap();
+        let (id, key) = decoded.split_once(':').unwrap();
+        assert_eq!((id.len(), key.len()), (20, 22), "{decoded}");
+        assert!(Generator::new(9).value("basic:x").is_err());
+    }
+
+    #[test]
+    fn alpha_is_letters_only() {
+        let v = Generator::new(2).value("alpha:32").unwrap();
+        assert_eq!(v.len(), 32);
+        assert!(v.bytes().all(|b| b.is_ascii_alphabetic()), "{v}");
+    }
+
+    #[test]
     fn luhn_values_are_valid() {
         let mut g = Generator::new(3);
         for _ in 0..50 {
