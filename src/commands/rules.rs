@@ -8,7 +8,7 @@ use crate::rules::load::{rule_file_from_path, shipped_rules};
 use anyhow::Result;
 use std::io::Write;
 
-/// `leakhound rules list|explain|check`.
+/// `leakhound rules list|explain|check|coverage`.
 pub fn run(cmd: RulesCommand) -> Result<u8> {
     let mut stdout = std::io::stdout().lock();
     match cmd {

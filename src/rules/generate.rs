@@ -66,6 +66,10 @@ impl Generator {
         };
         Ok(match kind {
             "alnum" => self.chars(ALNUM, len()?),
+            "alpha" => self.chars(
+                b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
+                len()?,
+            ),
             "hex" => self.chars(b"0123456789abcdef", len()?),
             "HEX" => self.chars(b"0123456789ABCDEF", len()?),
             "lower" => self.chars(b"abcdefghijklmnopqrstuvwxyz", len()?),
@@ -96,8 +100,21 @@ impl Generator {
             }
             "npm" => self.checksummed("npm", true),
             "npm-bad" => self.checksummed("npm", false),
-            "jwt" => self.jwt(),
-            "basic" => self.basic(),
+            "jwt" => match arg {
+                None => self.jwt(),
+                Some("splunk") => self.splunk_jwt(),
+                Some(_) => return Err(PlaceholderError(spec.into())),
+            },
+            "basic" => match arg {
+                None => self.basic(8, 20),
+                Some(a) => {
+                    let (u, p) = a
+                        .split_once(':')
+                        .and_then(|(u, p)| Some((u.parse().ok()?, p.parse().ok()?)))
+                        .ok_or_else(|| PlaceholderError(spec.into()))?;
+                    self.basic(u, p)
+                }
+            },
             "pypi" => self.pypi(),
             "luhn" => self.luhn(len()?),
             "pem" => self.pem(arg.ok_or_else(|| PlaceholderError(spec.into()))?),
@@ -144,10 +161,17 @@ impl Generator {
         format!("{prefix}_{body}{}", base62_fixed(crc, 6))
     }
 
-    /// An HTTP Basic credential: base64 of `user:password`.
-    fn basic(&mut self) -> String {
-        let user = self.chars(b"abcdefghijklmnopqrstuvwxyz", 8);
-        let pass = self.chars(ALNUM, 20);
+    /// An HTTP Basic credential: base64 of `user:password`, with a lower-case
+    /// user of `user_len` characters (`{{basic}}`: 8) or, when `user_len` is 20
+    /// or more, an alphanumeric id such as an Elasticsearch API key id
+    /// (`{{basic:20:22}}`).
+    fn basic(&mut self, user_len: usize, pass_len: usize) -> String {
+        let user = if user_len >= 20 {
+            self.chars(ALNUM, user_len)
+        } else {
+            self.chars(b"abcdefghijklmnopqrstuvwxyz", user_len)
+        };
+        let pass = self.chars(ALNUM, pass_len);
         base64::engine::general_purpose::STANDARD.encode(format!("{user}:{pass}"))
     }
 
@@ -162,6 +186,25 @@ impl Generator {
         let sig = self.chars(
             b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-",
             43,
+        );
+        format!("{header}.{payload}.{sig}")
+    }
+
+    /// A Splunk authentication token: a static HS512 JWT whose header names the
+    /// `splunk.secret` key, as Splunk Enterprise and Cloud issue them.
+    fn splunk_jwt(&mut self) -> String {
+        let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        let header =
+            b64.encode(br#"{"kid":"splunk.secret","alg":"HS512","ver":"v2","ttyp":"static"}"#);
+        let jti = self.chars(b"0123456789abcdef", 64);
+        let iat = 1_600_000_000u64 + self.rng.random_range(0..100_000_000u64);
+        let payload = b64.encode(format!(
+            r#"{{"iss":"admin from splunk-01","sub":"svc-deploy","aud":"automation","idp":"Splunk","jti":"{jti}","iat":{iat},"exp":{},"nbr":{iat}}}"#,
+            iat + 31_536_000
+        ));
+        let sig = self.chars(
+            b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-",
+            86,
         );
         format!("{header}.{payload}.{sig}")
     }
@@ -336,6 +379,35 @@ mod tests {
                 "{bad}"
             );
         }
+    }
+
+    #[test]
+    fn splunk_jwt_names_the_splunk_secret_key() {
+        let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        let t = Generator::new(5).value("jwt:splunk").unwrap();
+        let parts: Vec<&str> = t.split('.').collect();
+        assert_eq!(parts.len(), 3, "{t}");
+        let header = String::from_utf8(b64.decode(parts[0]).unwrap()).unwrap();
+        assert!(header.contains(r#""kid":"splunk.secret""#), "{header}");
+        assert!(t.starts_with("eyJraWQiOiJzcGx1bmsuc2VjcmV0Ii"));
+        assert!(Generator::new(5).value("jwt:nope").is_err());
+    }
+
+    #[test]
+    fn basic_with_lengths_decodes_to_id_and_key() {
+        let b64 = base64::engine::general_purpose::STANDARD;
+        let v = Generator::new(9).value("basic:20:22").unwrap();
+        let decoded = String::from_utf8(b64.decode(&v).unwrap()).unwrap();
+        let (id, key) = decoded.split_once(':').unwrap();
+        assert_eq!((id.len(), key.len()), (20, 22), "{decoded}");
+        assert!(Generator::new(9).value("basic:x").is_err());
+    }
+
+    #[test]
+    fn alpha_is_letters_only() {
+        let v = Generator::new(2).value("alpha:32").unwrap();
+        assert_eq!(v.len(), 32);
+        assert!(v.bytes().all(|b| b.is_ascii_alphabetic()), "{v}");
     }
 
     #[test]

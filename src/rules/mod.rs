@@ -5,13 +5,11 @@ pub mod casefold;
 pub mod compile;
 pub mod corpus;
 pub mod coverage;
-pub mod example_syntax;
 pub mod generate;
 pub mod keyword_proof;
 pub mod load;
 pub mod specificity;
 pub mod syntax;
-pub mod uniqueness;
 
 pub use compile::{CompiledRule, RuleError, RuleSet};
 pub use syntax::{RuleDef, Severity};

@@ -60,6 +60,9 @@ pub struct RuleDef {
     pub overlaps: Vec<String>,
 }
 
+/// The peer catalogues a rule's `peers` may name.
+pub const PEER_NAMES: &[&str] = &["gitleaks", "betterleaks", "kingfisher", "trufflehog"];
+
 /// What a rule's findings are.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -77,9 +80,6 @@ impl RuleKind {
         *self == RuleKind::Secret
     }
 }
-
-/// The peer catalogues a rule's `peers` may name.
-pub const PEER_NAMES: &[&str] = &["gitleaks", "betterleaks", "kingfisher", "trufflehog"];
 
 /// Per-rule allowlist.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]

@@ -1,15 +1,17 @@
 //! The rule checker behind `leakhound rules check` and the test suite: lints
 //! every rule and runs its examples and negatives through the full engine.
 
+pub mod example_syntax;
+pub mod uniqueness;
+
 use crate::engine::Matcher;
 use crate::engine::matcher::Hit;
 use crate::rules::compile::{CompiledRule, RuleSet};
-use crate::rules::example_syntax::{FileSyntax, MIN_CONTEXT_SYNTAXES, classify};
 use crate::rules::generate::Generator;
 use crate::rules::load::SourcedRule;
 use crate::rules::specificity::{Rank, Specificity};
 use crate::rules::syntax::PEER_NAMES;
-use crate::rules::uniqueness;
+use example_syntax::{FileSyntax, MIN_CONTEXT_SYNTAXES, classify};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 

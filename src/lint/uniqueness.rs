@@ -3,8 +3,8 @@
 //! user nothing about the provider that leaked. Also catches one provider
 //! spelled two ways (which splits it in the coverage table).
 
-use super::load::SourcedRule;
-use crate::lint::Lint;
+use super::Lint;
+use crate::rules::load::SourcedRule;
 use std::collections::{HashMap, HashSet};
 
 /// Most providers one description (with provider and rule names masked) may be
@@ -280,7 +280,7 @@ mod tests {
         let text = format!(
             "[[rule]]\nid = {id:?}\nname = \"{provider} key\"\nprovider = {provider:?}\ndescription = {description:?}\nseverity = \"high\"\nkeywords = [\"k\"]\nregex = \"x\"\n[rule.rotation]\nsteps = {steps:?}\n"
         );
-        super::super::load::parse_rule_file("t.toml", &text)
+        crate::rules::load::parse_rule_file("t.toml", &text)
             .unwrap()
             .remove(0)
     }
